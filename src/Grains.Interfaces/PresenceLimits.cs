@@ -1,0 +1,34 @@
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// Every limit of SPEC §1, §3 and §5 in one place, bound from configuration section
+/// <c>Presence:Limits</c>. Defaults are the vendors' (Agora/Easemob).
+/// </summary>
+public sealed class PresenceLimits
+{
+    public const string SectionName = "Presence:Limits";
+
+    /// <summary>Maximum UTF-8 size of <c>ext</c>.</summary>
+    public int MaxExtBytes { get; set; } = 64;
+
+    /// <summary>Resources kept per user; past it the oldest offline one is evicted first.</summary>
+    public int MaxResourcesPerUser { get; set; } = 32;
+
+    /// <summary>Live subscriptions a user may hold; past it the one with least time left is evicted.</summary>
+    public int MaxSubscriptionsPerUser { get; set; } = 3000;
+
+    /// <summary>Live subscribers a user may have; a full target refuses new watchers.</summary>
+    public int MaxSubscribersPerUser { get; set; } = 3000;
+
+    /// <summary>Longest subscription, in seconds (30 days).</summary>
+    public int MaxExpirySeconds { get; set; } = 2_592_000;
+
+    /// <summary>Usernames per REST subscribe, get or unsubscribe call.</summary>
+    public int MaxUsersPerRestCall { get; set; } = 100;
+
+    /// <summary>Largest page of the subscription list.</summary>
+    public int MaxPageSize { get; set; } = 500;
+
+    /// <summary>Maximum request body, in bytes (SPEC §5: 16 KiB).</summary>
+    public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+}

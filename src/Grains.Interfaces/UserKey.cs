@@ -1,0 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// The grain key of a user: <c>{org}/{app}/{username}</c>, all lower-case. The tenant prefix keeps apps
+/// apart: nothing keyed under one app is reachable from another.
+/// </summary>
+public readonly record struct UserKey(string Org, string App, string Username)
+{
+    public static UserKey Create(string org, string app, string username) =>
+        new(org.ToLowerInvariant(), app.ToLowerInvariant(), username.ToLowerInvariant());
+
+    /// <summary>A user of the same app.</summary>
+    public UserKey WithUsername(string username) => new(Org, App, username.ToLowerInvariant());
+
+    public static bool TryParse(string key, [NotNullWhen(true)] out UserKey? userKey)
+    {
+        var parts = key.Split('/');
+        userKey = parts.Length == 3 && parts.All(p => p.Length > 0) ? new UserKey(parts[0], parts[1], parts[2]) : null;
+        return userKey is not null;
+    }
+
+    public static UserKey Parse(string key) =>
+        TryParse(key, out var userKey) ? userKey.Value : throw new FormatException($"'{key}' is not a user key (org/app/username).");
+
+    public override string ToString() => $"{Org}/{App}/{Username}";
+}

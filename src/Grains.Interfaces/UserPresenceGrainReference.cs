@@ -1,0 +1,74 @@
+using Presence.Orleans.Runtime;
+
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// Proxy for <see cref="IUserPresenceGrain"/>: each method becomes a request record the runtime
+/// delivers to the user's single activation (the code Orleans would generate).
+/// </summary>
+internal sealed class UserPresenceGrainReference(GrainId grainId, IGrainCallInvoker invoker)
+    : GrainReference(grainId, invoker), IUserPresenceGrain
+{
+    /// <summary>The registered grain type name of user presence grains.</summary>
+    public const string GrainType = "user-presence";
+
+    public Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext) =>
+        InvokeAsync(new SetStatusRequest(resource, status, ext));
+
+    public Task<PresenceSnapshot> GetPresenceAsync() => InvokeAsync(new GetPresenceRequest());
+
+    public Task<SubscribeResult> SubscribeAsync(IReadOnlyList<string> usernames, int expirySeconds) =>
+        InvokeAsync(new SubscribeRequest(usernames, expirySeconds));
+
+    public Task UnsubscribeAsync(IReadOnlyList<string> usernames) => InvokeAsync(new UnsubscribeRequest(usernames));
+
+    public Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize) =>
+        InvokeAsync(new GetSubscriptionsRequest(pageNum, pageSize));
+
+    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds) =>
+        InvokeAsync(new AddWatcherRequest(subscriber, expiresAtUnixSeconds));
+
+    public Task RemoveWatcherAsync(string subscriber) => InvokeAsync(new RemoveWatcherRequest(subscriber));
+
+    public Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync() => InvokeAsync(new GetWatchersRequest());
+
+    internal sealed record SetStatusRequest(string Resource, string Status, string? Ext) : GrainRequest<IUserPresenceGrain, PresenceSnapshot>
+    {
+        public override Task<PresenceSnapshot> InvokeAsync(IUserPresenceGrain grain) => grain.SetStatusAsync(Resource, Status, Ext);
+    }
+
+    internal sealed record GetPresenceRequest : GrainRequest<IUserPresenceGrain, PresenceSnapshot>
+    {
+        public override Task<PresenceSnapshot> InvokeAsync(IUserPresenceGrain grain) => grain.GetPresenceAsync();
+    }
+
+    internal sealed record SubscribeRequest(IReadOnlyList<string> Usernames, int ExpirySeconds) : GrainRequest<IUserPresenceGrain, SubscribeResult>
+    {
+        public override Task<SubscribeResult> InvokeAsync(IUserPresenceGrain grain) => grain.SubscribeAsync(Usernames, ExpirySeconds);
+    }
+
+    internal sealed record UnsubscribeRequest(IReadOnlyList<string> Usernames) : GrainRequest<IUserPresenceGrain>
+    {
+        public override Task InvokeAsync(IUserPresenceGrain grain) => grain.UnsubscribeAsync(Usernames);
+    }
+
+    internal sealed record GetSubscriptionsRequest(int PageNum, int PageSize) : GrainRequest<IUserPresenceGrain, SubscriptionPage>
+    {
+        public override Task<SubscriptionPage> InvokeAsync(IUserPresenceGrain grain) => grain.GetSubscriptionsAsync(PageNum, PageSize);
+    }
+
+    internal sealed record AddWatcherRequest(string Subscriber, long ExpiresAt) : GrainRequest<IUserPresenceGrain, WatchResult>
+    {
+        public override Task<WatchResult> InvokeAsync(IUserPresenceGrain grain) => grain.AddWatcherAsync(Subscriber, ExpiresAt);
+    }
+
+    internal sealed record RemoveWatcherRequest(string Subscriber) : GrainRequest<IUserPresenceGrain>
+    {
+        public override Task InvokeAsync(IUserPresenceGrain grain) => grain.RemoveWatcherAsync(Subscriber);
+    }
+
+    internal sealed record GetWatchersRequest : GrainRequest<IUserPresenceGrain, IReadOnlyList<SubscriptionEntry>>
+    {
+        public override Task<IReadOnlyList<SubscriptionEntry>> InvokeAsync(IUserPresenceGrain grain) => grain.GetWatchersAsync();
+    }
+}

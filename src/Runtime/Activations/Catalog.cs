@@ -149,7 +149,19 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     internal ActivationData? FindActivation(GrainId grainId) => _activations.GetValueOrDefault(grainId);
 
     public void StartCollector() =>
-        _collector ??= TimeProvider.CreateTimer(static s => ((Catalog)s!).CollectIdle(), this, Options.CollectionQuantum, Options.CollectionQuantum);
+        _collector ??= TimeProvider.CreateTimer(static s => ((Catalog)s!).OnCollectorTick(), this, Options.CollectionQuantum, Options.CollectionQuantum);
+
+    private void OnCollectorTick()
+    {
+        try
+        {
+            CollectIdle();
+        }
+        catch (Exception exception)
+        {
+            LogCollectionFailed(exception);
+        }
+    }
 
     /// <summary>Deactivates every activation idle for at least the collection age; returns how many.</summary>
     public int CollectIdle()
@@ -194,6 +206,9 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A one-way grain call failed")]
     private partial void LogOneWayFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Idle collection failed")]
+    private partial void LogCollectionFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collected {Count} idle activations")]
     private partial void LogCollected(int count);

@@ -17,6 +17,10 @@ public interface ITestGrain : IGrainWithStringKey
     Task SetKeepAliveAsync(bool keepAlive);
     Task PingOtherOneWayAsync(string otherKey, int value);
     Task<int> CallOtherAsync(string otherKey, int value);
+    Task<int> CrossCallAsync(string otherKey);
+    Task<int> PeekAsync();
+    Task<int> GetMaxParallelismAsync();
+    Task HangAsync();
 }
 
 public sealed class TestGrainState
@@ -31,6 +35,8 @@ internal sealed class TestGrain(TestRecorder recorder) : Grain<TestGrainState>, 
     private int _inside;
     private int _maxConcurrency;
     private int _timerTicks;
+    private int _running;
+    private int _maxParallelism;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -43,11 +49,26 @@ internal sealed class TestGrain(TestRecorder recorder) : Grain<TestGrainState>, 
         var inside = Interlocked.Increment(ref _inside);
         _maxConcurrency = Math.Max(_maxConcurrency, inside);
         for (var i = 0; i < yieldCount; i++)
+        {
+            RunExclusiveSection();
             await Task.Yield();
+        }
         _log.Add(value);
+        RunExclusiveSection();
         Interlocked.Decrement(ref _inside);
         return _log.Count;
     }
+
+    /// <summary>Records how many threads execute this grain's code at the same moment (must stay 1).</summary>
+    private void RunExclusiveSection()
+    {
+        var running = Interlocked.Increment(ref _running);
+        _maxParallelism = Math.Max(_maxParallelism, running);
+        Thread.SpinWait(200);
+        Interlocked.Decrement(ref _running);
+    }
+
+    public Task<int> GetMaxParallelismAsync() => Task.FromResult(_maxParallelism);
 
     public Task<IReadOnlyList<int>> GetLogAsync() => Task.FromResult<IReadOnlyList<int>>([.. _log]);
 
@@ -102,6 +123,25 @@ internal sealed class TestGrain(TestRecorder recorder) : Grain<TestGrainState>, 
         return await other.AppendAsync(value, 0);
     }
 
+    public async Task<int> CrossCallAsync(string otherKey)
+    {
+        recorder.CrossCallers.Signal();
+        await recorder.CrossCallers.WaitAsync();
+        RunExclusiveSection();
+        // Both grains are now inside a turn that waits on the other: only interleaving lets this finish.
+        return await GrainFactory.GetGrain<ITestGrain>(otherKey).PeekAsync();
+    }
+
+    public async Task<int> PeekAsync()
+    {
+        RunExclusiveSection();
+        await Task.Yield();
+        RunExclusiveSection();
+        return _log.Count;
+    }
+
+    public Task HangAsync() => recorder.Never.Task;
+
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (recorder.ShouldFailReminder())
@@ -129,6 +169,15 @@ internal sealed class TestGrainReference(GrainId grainId, IGrainCallInvoker invo
     public Task SetKeepAliveAsync(bool keepAlive) => InvokeAsync(new Command(g => g.SetKeepAliveAsync(keepAlive)));
     public Task PingOtherOneWayAsync(string otherKey, int value) => InvokeAsync(new Command(g => g.PingOtherOneWayAsync(otherKey, value)));
     public Task<int> CallOtherAsync(string otherKey, int value) => InvokeAsync(new Call<int>(g => g.CallOtherAsync(otherKey, value)));
+    public Task<int> CrossCallAsync(string otherKey) => InvokeAsync(new Call<int>(g => g.CrossCallAsync(otherKey)));
+    public Task<int> PeekAsync() => InvokeAsync(new Peek());
+    public Task<int> GetMaxParallelismAsync() => InvokeAsync(new Call<int>(g => g.GetMaxParallelismAsync()));
+    public Task HangAsync() => InvokeAsync(new Command(g => g.HangAsync()));
+
+    private sealed record Peek : GrainRequest<ITestGrain, int>, IAlwaysInterleave
+    {
+        public override Task<int> InvokeAsync(ITestGrain grain) => grain.PeekAsync();
+    }
 
     private sealed record Append(int Value, int YieldCount) : GrainRequest<ITestGrain, int>
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Presence.Orleans.Runtime.Tests;
 
 public sealed class TurnSchedulingTests
@@ -29,6 +31,7 @@ public sealed class TurnSchedulingTests
         })));
 
         Assert.Equal(1, await grain.GetMaxConcurrencyAsync());
+        Assert.Equal(1, await grain.GetMaxParallelismAsync());
         Assert.Equal(3200, (await grain.GetLogAsync()).Count);
     }
 
@@ -70,5 +73,47 @@ public sealed class TurnSchedulingTests
 
         Assert.Equal(1, count);
         await Eventually.TrueAsync(async () => (await silo.Grain("a").GetLogAsync()).SequenceEqual([7]));
+    }
+}
+
+public sealed class InterleavingTests
+{
+    [Fact]
+    public async Task CrossedCalls_Complete_WhenTheCalleeMethodAlwaysInterleaves()
+    {
+        await using var silo = await TestSilo.StartAsync();
+
+        var both = Task.WhenAll(silo.Grain("x").CrossCallAsync("y"), silo.Grain("y").CrossCallAsync("x"));
+
+        await both.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await silo.Grain("x").GetMaxParallelismAsync());
+        Assert.Equal(1, await silo.Grain("y").GetMaxParallelismAsync());
+    }
+
+    [Fact]
+    public async Task InterleavedRequests_NeverRunAtTheSameMomentAsOtherTurns()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var grain = silo.Grain("mixed");
+        await grain.GetActivationIdAsync();
+
+        var calls = Enumerable.Range(0, 400).Select(i => i % 2 == 0 ? grain.AppendAsync(i, yieldCount: 3) : grain.PeekAsync());
+        await Task.WhenAll(calls);
+
+        Assert.Equal(1, await grain.GetMaxParallelismAsync());
+        Assert.Equal(1, await grain.GetMaxConcurrencyAsync());
+        Assert.Equal(200, (await grain.GetLogAsync()).Count);
+    }
+
+    [Fact]
+    public async Task StuckCall_FailsWithTimeout_AndLaterInterleavedCallsStillAnswer()
+    {
+        await using var silo = await TestSilo.StartAsync(s => s.Configure<GrainRuntimeOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300)));
+        var grain = silo.Grain("stuck");
+        await grain.GetActivationIdAsync();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => grain.HangAsync());
+        Assert.Equal(0, await grain.PeekAsync());
+        silo.Recorder.Never.SetResult();
     }
 }

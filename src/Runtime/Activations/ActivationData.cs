@@ -19,6 +19,10 @@ internal sealed partial class ActivationData : IGrainContext
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<GrainTimer> _timers = [];
+    private readonly ActivationTaskScheduler _scheduler = new();
+    private TaskCompletionSource? _interleavedDrained;
+    private int _interleaved;
+    private bool _activated;
     private readonly object _lock = new();
     private readonly ILogger _logger;
     private int _started;
@@ -66,11 +70,25 @@ internal sealed partial class ActivationData : IGrainContext
     /// <summary>Queues a turn; false once the activation stopped accepting (the caller must re-route).</summary>
     public bool TryEnqueue(WorkItem item)
     {
+        var interleave = false;
         lock (_lock)
         {
             if (!_accepting)
                 return false;
-            _queue.Writer.TryWrite(item);
+            if (item.Interleaves && _activated)
+            {
+                _interleaved++;
+                interleave = true;
+            }
+            else
+            {
+                _queue.Writer.TryWrite(item);
+            }
+        }
+        if (interleave)
+        {
+            _ = RunInterleavedAsync(item);
+            return true;
         }
         if (Interlocked.Exchange(ref _started, 1) == 0)
             _ = Task.Run(RunAsync);
@@ -82,7 +100,7 @@ internal sealed partial class ActivationData : IGrainContext
     {
         lock (_lock)
         {
-            if (!_accepting || _keepAlive || _timers.Count > 0 || Volatile.Read(ref _busy) != 0 || _queue.Reader.Count > 0)
+            if (!_accepting || _keepAlive || _timers.Count > 0 || _interleaved > 0 || Volatile.Read(ref _busy) != 0 || _queue.Reader.Count > 0)
                 return false;
         }
         return TimeProvider.GetElapsedTime(Volatile.Read(ref _lastActivityTimestamp)) >= age;
@@ -114,9 +132,14 @@ internal sealed partial class ActivationData : IGrainContext
             var grain = (Grain)ActivatorUtilities.CreateInstance(Services, _grainClass);
             grain.Context = this;
             Grain = grain;
-            if (grain is IStatefulGrain stateful)
-                await stateful.LoadStateAsync(CancellationToken.None);
-            await grain.OnActivateAsync(CancellationToken.None);
+            await _scheduler.Run(async () =>
+            {
+                if (grain is IStatefulGrain stateful)
+                    await stateful.LoadStateAsync(CancellationToken.None);
+                await grain.OnActivateAsync(CancellationToken.None);
+            });
+            lock (_lock)
+                _activated = true;
             LogActivated(GrainId);
             return null;
         }
@@ -139,7 +162,7 @@ internal sealed partial class ActivationData : IGrainContext
 
                 Volatile.Write(ref _busy, 1);
                 var started = TimeProvider.GetTimestamp();
-                await item.ExecuteAsync(Grain!);
+                await _scheduler.Run(() => item.ExecuteAsync(Grain!));
                 var elapsed = TimeProvider.GetElapsedTime(started);
                 Volatile.Write(ref _lastActivityTimestamp, TimeProvider.GetTimestamp());
                 Volatile.Write(ref _busy, 0);
@@ -174,9 +197,17 @@ internal sealed partial class ActivationData : IGrainContext
         foreach (var timer in timers)
             timer.Dispose();
 
+        Task interleaved;
+        lock (_lock)
+        {
+            _interleavedDrained = _interleaved == 0 ? null : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            interleaved = _interleavedDrained?.Task ?? Task.CompletedTask;
+        }
+        await interleaved;
+
         try
         {
-            await Grain!.OnDeactivateAsync(reason, CancellationToken.None);
+            await _scheduler.Run(() => Grain!.OnDeactivateAsync(reason, CancellationToken.None));
         }
         catch (Exception exception)
         {
@@ -184,6 +215,22 @@ internal sealed partial class ActivationData : IGrainContext
         }
         LogDeactivated(GrainId, reason);
         Finish();
+    }
+
+    private async Task RunInterleavedAsync(WorkItem item)
+    {
+        await _scheduler.Run(() => item.ExecuteAsync(Grain!));
+        Volatile.Write(ref _lastActivityTimestamp, TimeProvider.GetTimestamp());
+        if (item.FencedOut)
+        {
+            LogFenced(GrainId, item.Name);
+            RequestDeactivation(DeactivationReason.InconsistentState);
+        }
+        lock (_lock)
+        {
+            if (--_interleaved == 0)
+                _interleavedDrained?.TrySetResult();
+        }
     }
 
     private void StopAccepting()

@@ -62,7 +62,7 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
             Enqueue(grainId, item);
             try
             {
-                return await item.Task;
+                return await item.Task.WaitAsync(Options.ResponseTimeout);
             }
             catch (InconsistentStateException) when (attempt == 0)
             {
@@ -80,7 +80,7 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
             Enqueue(grainId, item);
             try
             {
-                await item.Task;
+                await item.Task.WaitAsync(Options.ResponseTimeout);
                 return;
             }
             catch (InconsistentStateException) when (attempt == 0)
@@ -204,7 +204,7 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
         foreach (var activation in activations)
             activation.RequestDeactivation(DeactivationReason.Shutdown);
         var all = Task.WhenAll(activations.Select(a => a.Completion));
-        await all.WaitAsync(Options.DeactivationTimeout, TimeProvider, cancellationToken).ConfigureAwait(false);
+        await all.WaitAsync(Options.DeactivationTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _collector?.Dispose();

@@ -13,6 +13,9 @@ internal abstract class WorkItem
     public bool FencedOut { get; protected set; }
 
     public abstract string Name { get; }
+
+    /// <summary>May start while another turn awaits (<see cref="IAlwaysInterleave"/>).</summary>
+    public virtual bool Interleaves => false;
 }
 
 /// <summary>A call with a result.</summary>
@@ -23,6 +26,8 @@ internal sealed class RequestWorkItem<TGrain, TResult>(GrainRequest<TGrain, TRes
     private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<TResult> Task => _completion.Task;
+
+    public override bool Interleaves { get; } = request is IAlwaysInterleave;
 
     public override string Name => request.GetType().Name;
 
@@ -49,6 +54,8 @@ internal sealed class CommandWorkItem<TGrain>(GrainRequest<TGrain> request) : Wo
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Task => _completion.Task;
+
+    public override bool Interleaves { get; } = request is IAlwaysInterleave;
 
     public override string Name => request.GetType().Name;
 

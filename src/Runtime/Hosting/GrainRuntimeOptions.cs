@@ -20,6 +20,13 @@ public sealed class GrainRuntimeOptions
     /// <summary>A call's turn that runs longer than this is logged as a warning.</summary>
     public TimeSpan TurnWarningThreshold { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A call not answered within this much real time fails with <see cref="TimeoutException"/> (Orleans'
+    /// ResponseTimeout), so no caller waits forever on a stuck grain. Measured on the system clock, not the
+    /// injected one, because it guards against real hangs.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long shutdown waits for activations to deactivate.</summary>
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

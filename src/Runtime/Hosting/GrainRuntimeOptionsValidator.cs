@@ -15,6 +15,8 @@ internal sealed class GrainRuntimeOptionsValidator : IValidateOptions<GrainRunti
             failures.Add($"{nameof(GrainRuntimeOptions.ReminderPollPeriod)} must be positive.");
         if (options.ReminderBatchSize <= 0)
             failures.Add($"{nameof(GrainRuntimeOptions.ReminderBatchSize)} must be positive.");
+        if (options.ResponseTimeout <= TimeSpan.Zero)
+            failures.Add($"{nameof(GrainRuntimeOptions.ResponseTimeout)} must be positive.");
         if (options.DeactivationTimeout <= TimeSpan.Zero)
             failures.Add($"{nameof(GrainRuntimeOptions.DeactivationTimeout)} must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

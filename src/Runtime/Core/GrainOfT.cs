@@ -5,7 +5,7 @@ namespace Presence.Orleans.Runtime;
 /// written explicitly with an ETag. A stale write throws <see cref="InconsistentStateException"/>,
 /// which makes the runtime discard this activation and retry the call on a fresh one.
 /// </summary>
-public abstract class Grain<TState> : Grain
+public abstract class Grain<TState> : Grain, IStatefulGrain
     where TState : new()
 {
     private GrainState<TState> _state = new();
@@ -22,14 +22,14 @@ public abstract class Grain<TState> : Grain
     /// <summary>Name of the state record; defaults to the grain type name.</summary>
     protected virtual string StateName => GrainId.Type;
 
-    internal async Task LoadStateAsync(CancellationToken cancellationToken)
+    async Task IStatefulGrain.LoadStateAsync(CancellationToken cancellationToken)
     {
         var state = new GrainState<TState>();
         await Context.Storage.ReadStateAsync(StateName, GrainId, state, cancellationToken);
         _state = state;
     }
 
-    protected Task ReadStateAsync() => LoadStateAsync(CancellationToken.None);
+    protected Task ReadStateAsync() => ((IStatefulGrain)this).LoadStateAsync(CancellationToken.None);
 
     protected Task WriteStateAsync() => Context.Storage.WriteStateAsync(StateName, GrainId, _state, CancellationToken.None);
 
@@ -38,4 +38,10 @@ public abstract class Grain<TState> : Grain
         await Context.Storage.ClearStateAsync(StateName, GrainId, _state, CancellationToken.None);
         _state.State = new TState();
     }
+}
+
+/// <summary>Lets the activation load state without knowing the state type.</summary>
+internal interface IStatefulGrain
+{
+    Task LoadStateAsync(CancellationToken cancellationToken);
 }

@@ -20,6 +20,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainRuntimeOptions>, GrainRuntimeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrainTypeRegistry>();
+        services.TryAddSingleton<SiloStatus>();
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<Catalog>());
         services.TryAddSingleton<IGrainFactory, GrainFactory>();

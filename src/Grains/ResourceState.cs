@@ -1,7 +1,7 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>The status of one resource (device) and when it last changed, which orders eviction.</summary>
-public sealed record ResourceState
+internal sealed record ResourceState
 {
     public string Status { get; set; } = "0";
 

@@ -11,7 +11,8 @@ namespace Presence.Orleans.Grains;
 /// <c>last_time</c> and a version, persisted as one small blob; plus both ends of the user's
 /// subscriptions, persisted as rows of <see cref="ISubscriptionTable"/> and held here as two maps.
 /// This grain as subscriber awaits its targets; as target it never calls anyone, so calls only ever
-/// flow subscriber → target.
+/// flow subscriber → target. Crossed subscriptions (A → B while B → A) still need the runtime to let
+/// the target-side calls interleave with an awaiting turn; until it does they can deadlock.
 /// </summary>
 internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUserPresenceGrain, IRemindable
 {
@@ -166,7 +167,8 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         var now = NowSeconds();
         var expiresAt = now + expirySeconds;
 
-        // 1. Each target admits us (or is full). Targets never call back, so awaiting them cannot deadlock.
+        // 1. Each target admits us (or is full). Targets never call back (no A → B → A chain); crossed
+        //    subscriptions are the runtime caveat noted on the class.
         var calls = targets
             .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt)))
             .ToList();
@@ -197,7 +199,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
         // 2. Decide what goes: expired subscriptions (unless renewed now), then the least time left past the cap.
         var expired = _subscriptions.Where(p => p.Value <= now && !accepted.ContainsKey(p.Key)).Select(p => p.Key).ToList();
-        var evicted = SelectEvictions(accepted.Keys, expiresAt, now);
+        var evicted = SelectEvictions(accepted, expiresAt, now);
 
         // 3. One atomic batch; memory changes only once it is durable.
         var kept = accepted.Keys.Where(t => !evicted.Contains(t)).ToList();
@@ -270,7 +272,8 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
             return;
         }
 
-        _reminderDueAt = null; // this one-shot is spent; the runtime removes it after delivery
+        // This one-shot is spent, but an activation may have re-armed meanwhile: settle it explicitly below.
+        _reminderDueAt = ReminderUnknown;
         var now = NowSeconds();
         var expired = _subscriptions.Where(p => p.Value <= now).Select(p => p.Key).ToList();
         if (expired.Count > 0)
@@ -288,13 +291,12 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     /// Picks the live subscriptions to evict so that at most <see cref="PresenceLimits.MaxSubscriptionsPerUser"/>
     /// remain once <paramref name="accepted"/> are set to <paramref name="expiresAt"/>: least time left first, ties by uid.
     /// </summary>
-    private HashSet<string> SelectEvictions(IReadOnlyCollection<string> accepted, long expiresAt, long now)
+    private HashSet<string> SelectEvictions(IReadOnlyDictionary<string, PresenceSnapshot> accepted, long expiresAt, long now)
     {
-        var acceptedSet = accepted as ICollection<string> ?? accepted.ToList();
         var candidates = _subscriptions
-            .Where(p => p.Value > now && !acceptedSet.Contains(p.Key))
+            .Where(p => p.Value > now && !accepted.ContainsKey(p.Key))
             .Select(p => (Uid: p.Key, ExpiresAt: p.Value))
-            .Concat(accepted.Select(t => (Uid: t, ExpiresAt: expiresAt)))
+            .Concat(accepted.Keys.Select(t => (Uid: t, ExpiresAt: expiresAt)))
             .ToList();
         var excess = candidates.Count - _limits.MaxSubscriptionsPerUser;
         if (excess <= 0)

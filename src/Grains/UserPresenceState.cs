@@ -4,7 +4,7 @@ namespace Presence.Orleans.Grains;
 /// The persisted presence of one user: a small blob written once per changing turn. Subscriptions are
 /// not part of it — they live as rows in the subscription table, which scales to large watcher sets.
 /// </summary>
-public sealed class UserPresenceState
+internal sealed class UserPresenceState
 {
     /// <summary>Resource (device) → its status and when that status last changed.</summary>
     public Dictionary<string, ResourceState> Resources { get; set; } = new(StringComparer.Ordinal);

@@ -16,7 +16,7 @@ internal sealed partial class ActivationData : IGrainContext
     private readonly Catalog _catalog;
     private readonly Type _grainClass;
     private readonly ActivationData? _predecessor;
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<GrainTimer> _timers = [];
     private readonly object _lock = new();

@@ -14,6 +14,7 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
 {
     private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
     private readonly GrainTypeRegistry _registry;
+    private readonly ObserverRegistry _observers;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Lazy<IGrainFactory> _grainFactory;
@@ -25,12 +26,14 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     public Catalog(
         IServiceProvider services,
         GrainTypeRegistry registry,
+        ObserverRegistry observers,
         TimeProvider timeProvider,
         IOptions<GrainRuntimeOptions> options,
         ILoggerFactory loggerFactory)
     {
         Services = services;
         _registry = registry;
+        _observers = observers;
         TimeProvider = timeProvider;
         Options = options.Value;
         _loggerFactory = loggerFactory;
@@ -90,6 +93,11 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     public void InvokeOneWay<TGrain>(GrainId grainId, GrainRequest<TGrain> request)
         where TGrain : IGrain
     {
+        if (ObserverRegistry.IsObserver(grainId))
+        {
+            _observers.Invoke(grainId, request);
+            return;
+        }
         var item = new CommandWorkItem<TGrain>(request);
         Enqueue(grainId, item);
         item.Task.ContinueWith(
@@ -149,7 +157,19 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
     internal ActivationData? FindActivation(GrainId grainId) => _activations.GetValueOrDefault(grainId);
 
     public void StartCollector() =>
-        _collector ??= TimeProvider.CreateTimer(static s => ((Catalog)s!).CollectIdle(), this, Options.CollectionQuantum, Options.CollectionQuantum);
+        _collector ??= TimeProvider.CreateTimer(static s => ((Catalog)s!).OnCollectorTick(), this, Options.CollectionQuantum, Options.CollectionQuantum);
+
+    private void OnCollectorTick()
+    {
+        try
+        {
+            CollectIdle();
+        }
+        catch (Exception exception)
+        {
+            LogCollectionFailed(exception);
+        }
+    }
 
     /// <summary>Deactivates every activation idle for at least the collection age; returns how many.</summary>
     public int CollectIdle()
@@ -194,6 +214,9 @@ internal sealed partial class Catalog : IGrainCallInvoker, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A one-way grain call failed")]
     private partial void LogOneWayFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Idle collection failed")]
+    private partial void LogCollectionFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collected {Count} idle activations")]
     private partial void LogCollected(int count);

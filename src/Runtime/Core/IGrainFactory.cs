@@ -4,4 +4,12 @@ namespace Presence.Orleans.Runtime;
 public interface IGrainFactory
 {
     TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey;
+
+    /// <summary>
+    /// Makes a reference to a local object that grains can hold and call one way. The object stays
+    /// reachable until <see cref="DeleteObjectReference{TObserver}"/>; calls to a deleted one are dropped.
+    /// </summary>
+    TObserver CreateObjectReference<TObserver>(TObserver observer) where TObserver : class, IGrainObserver;
+
+    void DeleteObjectReference<TObserver>(TObserver reference) where TObserver : class, IGrainObserver;
 }

@@ -21,6 +21,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<SiloStatus>();
+        services.TryAddSingleton<ObserverRegistry>();
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<Catalog>());
         services.TryAddSingleton<IGrainFactory, GrainFactory>();

@@ -20,6 +20,7 @@ internal sealed partial class ReminderService : IReminderRegistry, IDisposable
     private readonly ConcurrentDictionary<(GrainId, string), byte> _inFlight = new();
     private ITimer? _timer;
     private int _polling;
+    private int _pollRequested;
 
     public ReminderService(IReminderTable table, IGrainCallInvoker invoker, TimeProvider timeProvider, IOptions<GrainRuntimeOptions> options, ILogger<ReminderService> logger)
     {
@@ -53,11 +54,30 @@ internal sealed partial class ReminderService : IReminderRegistry, IDisposable
     public async Task UnregisterAsync(GrainId grainId, string reminderName) =>
         await _table.RemoveRowAsync(grainId, reminderName, eTag: null, CancellationToken.None);
 
-    /// <summary>Reads due reminders once and delivers them; returns how many were delivered.</summary>
+    /// <summary>
+    /// Reads due reminders and delivers them; returns how many were delivered. A poll requested while one
+    /// runs is not lost: the running poll goes round again when it finishes.
+    /// </summary>
     public async Task<int> PollAsync()
     {
+        Interlocked.Exchange(ref _pollRequested, 1);
         if (Interlocked.Exchange(ref _polling, 1) == 1)
             return 0;
+        var delivered = 0;
+        try
+        {
+            while (Interlocked.Exchange(ref _pollRequested, 0) == 1)
+                delivered += await PollOnceAsync();
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+        return delivered;
+    }
+
+    private async Task<int> PollOnceAsync()
+    {
         try
         {
             var now = _timeProvider.GetUtcNow();
@@ -75,10 +95,6 @@ internal sealed partial class ReminderService : IReminderRegistry, IDisposable
         {
             LogPollFailed(exception);
             return 0;
-        }
-        finally
-        {
-            Volatile.Write(ref _polling, 0);
         }
     }
 

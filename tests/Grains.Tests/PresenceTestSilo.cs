@@ -62,13 +62,7 @@ internal sealed class PresenceTestSilo : IAsyncDisposable
         services
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
-            .AddGrainRuntime(o =>
-            {
-                // Idle collection is not under test here, and the runtime's collector throws (see report:
-                // ChannelReader.Count on a SingleReader unbounded channel), so keep it from firing.
-                o.CollectionQuantum = TimeSpan.FromDays(365);
-                runtime?.Invoke(o);
-            })
+            .AddGrainRuntime(o => runtime?.Invoke(o))
             .AddInMemoryGrainPersistence()
             .AddPresenceGrainReferences()
             .AddPresenceGrains();

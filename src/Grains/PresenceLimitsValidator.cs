@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace Presence.Orleans.Grains;
+
+internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
+{
+    public ValidateOptionsResult Validate(string? name, PresenceLimits options)
+    {
+        var failures = new List<string>();
+        RequirePositive(options.MaxExtBytes, nameof(PresenceLimits.MaxExtBytes), failures);
+        RequirePositive(options.MaxResourcesPerUser, nameof(PresenceLimits.MaxResourcesPerUser), failures);
+        RequirePositive(options.MaxSubscriptionsPerUser, nameof(PresenceLimits.MaxSubscriptionsPerUser), failures);
+        RequirePositive(options.MaxSubscribersPerUser, nameof(PresenceLimits.MaxSubscribersPerUser), failures);
+        RequirePositive(options.MaxExpirySeconds, nameof(PresenceLimits.MaxExpirySeconds), failures);
+        RequirePositive(options.MaxUsersPerRestCall, nameof(PresenceLimits.MaxUsersPerRestCall), failures);
+        RequirePositive(options.MaxPageSize, nameof(PresenceLimits.MaxPageSize), failures);
+        RequirePositive(options.MaxRequestBodyBytes, nameof(PresenceLimits.MaxRequestBodyBytes), failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequirePositive(int value, string name, List<string> failures)
+    {
+        if (value <= 0)
+            failures.Add($"{name} must be positive.");
+    }
+}

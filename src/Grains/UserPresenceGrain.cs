@@ -1,0 +1,519 @@
+using System.Runtime.ExceptionServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Presence.Orleans.Runtime;
+
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// The presence of one user (key <c>{org}/{app}/{username}</c>): per-resource statuses, <c>ext</c>,
+/// <c>last_time</c> and a version, persisted as one small blob; plus both ends of the user's
+/// subscriptions, persisted as rows of <see cref="ISubscriptionTable"/> and held here as two maps.
+/// This grain as subscriber awaits its targets; as target it never calls anyone, so calls only ever
+/// flow subscriber → target. Crossed subscriptions (A → B while B → A) still need the runtime to let
+/// the target-side calls interleave with an awaiting turn; until it does they can deadlock.
+/// </summary>
+internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUserPresenceGrain, IRemindable
+{
+    internal const string ExpiryReminderName = "subscriptions-expiry";
+    private const string OfflineStatus = "0";
+    private const int MaxUsernameBytes = 64;
+
+    /// <summary>Marks "armed state unknown" (after activation), so the next arm always writes.</summary>
+    private const long ReminderUnknown = long.MinValue;
+
+    private readonly ISubscriptionTable _subscriptionTable;
+    private readonly PresenceLimits _limits;
+    private readonly ILogger _logger;
+
+    private UserKey _user;
+    private string _appPrefix = "";
+
+    /// <summary>Users this user watches: target username → expiry (Unix seconds). Expired entries stay until purged.</summary>
+    private Dictionary<string, long> _subscriptions = new(StringComparer.Ordinal);
+
+    /// <summary>Users watching this user: subscriber username → expiry (Unix seconds). Can hold 100,000+ entries.</summary>
+    private Dictionary<string, long> _watchers = new(StringComparer.Ordinal);
+
+    /// <summary>Unix second the expiry reminder is armed for; null when none is armed.</summary>
+    private long? _reminderDueAt;
+
+    public UserPresenceGrain(ISubscriptionTable subscriptionTable, IOptions<PresenceLimits> limits, ILogger<UserPresenceGrain> logger)
+    {
+        _subscriptionTable = subscriptionTable;
+        _limits = limits.Value;
+        _logger = logger;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _user = UserKey.Parse(GrainKey);
+        _appPrefix = $"{_user.Org}/{_user.App}/";
+
+        var subscriptions = _subscriptionTable.ReadBySubscriberAsync(GrainKey, cancellationToken);
+        var watchers = _subscriptionTable.ReadByTargetAsync(GrainKey, cancellationToken);
+        await Task.WhenAll(subscriptions, watchers);
+
+        // Expired subscriptions are kept: their rows still have to be deleted (by the reminder).
+        _subscriptions = ToUsernameMap(subscriptions.Result, static row => row.Target, liveAfter: long.MinValue);
+        // Expired watchers are dead weight: the subscriber side owns their rows.
+        _watchers = ToUsernameMap(watchers.Result, static row => row.Subscriber, liveAfter: NowSeconds());
+
+        // A crash between a row write and arming could have left the reminder stale: re-arm once per activation.
+        _reminderDueAt = _subscriptions.Count == 0 ? null : ReminderUnknown;
+        await ArmExpiryReminderAsync();
+        LogActivated(GrainKey, _subscriptions.Count, _watchers.Count);
+    }
+
+    // ---- Presence ----
+
+    public async Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentException.ThrowIfNullOrEmpty(status);
+        if (ext is not null && Encoding.UTF8.GetByteCount(ext) > _limits.MaxExtBytes)
+            throw new ArgumentException("ext is too big ", nameof(ext));
+
+        // An absent resource counts as offline, so setting "0" on it changes nothing.
+        var previous = State.Resources.TryGetValue(resource, out var current) ? current.Status : OfflineStatus;
+        var statusChanged = previous != status;
+        var extChanged = ext is not null && ext != State.Ext;
+        if (!statusChanged && !extChanged)
+            return Snapshot();
+
+        var before = State.Clone();
+        var now = TimeProvider.GetUtcNow();
+        if (statusChanged)
+        {
+            State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now };
+            if (previous == OfflineStatus || status == OfflineStatus)
+                State.LastTime = now.ToUnixTimeSeconds(); // login or logout
+            EvictResourcesOverLimit(keep: resource);
+        }
+        if (extChanged)
+            State.Ext = ext!;
+        State.Version++;
+
+        try
+        {
+            await WriteStateAsync();
+        }
+        catch
+        {
+            State = before; // what clients were told must match what is stored
+            throw;
+        }
+        LogStatusChanged(GrainKey, resource, status, State.Version);
+        // Issue 3: publish the new snapshot to watchers and the user's other devices here.
+        return Snapshot();
+    }
+
+    public Task<PresenceSnapshot> GetPresenceAsync() => Task.FromResult(Snapshot());
+
+    /// <summary>Over the limit, drops the oldest offline resource first, then the oldest online one.</summary>
+    private void EvictResourcesOverLimit(string keep)
+    {
+        var resources = State.Resources;
+        while (resources.Count > _limits.MaxResourcesPerUser)
+        {
+            var victim = resources
+                .Where(p => p.Key != keep)
+                .OrderBy(p => p.Value.Status == OfflineStatus ? 0 : 1)
+                .ThenBy(p => p.Value.ChangedAt)
+                .ThenBy(p => p.Key, StringComparer.Ordinal)
+                .First().Key;
+            resources.Remove(victim);
+            LogResourceEvicted(GrainKey, victim);
+        }
+    }
+
+    private PresenceSnapshot Snapshot()
+    {
+        var status = new Dictionary<string, string>(State.Resources.Count, StringComparer.Ordinal);
+        foreach (var (resource, state) in State.Resources)
+            status[resource] = state.Status;
+        return new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType());
+    }
+
+    /// <summary>The one place that derives the status type (issue 3 adds explicit logout → unlogined).</summary>
+    private PresenceStatusType GetStatusType()
+    {
+        if (State.Resources.Count == 0)
+            return PresenceStatusType.Unlogined;
+        foreach (var resource in State.Resources.Values)
+        {
+            if (resource.Status != OfflineStatus)
+                return PresenceStatusType.Online;
+        }
+        return PresenceStatusType.Offline;
+    }
+
+    // ---- Subscriber side ----
+
+    /// <remarks>
+    /// Past <see cref="PresenceLimits.MaxSubscriptionsPerUser"/>, the live subscriptions with least time
+    /// left are evicted (ties by uid), as Agora and Easemob do — the ones this call just added included:
+    /// a new subscription shorter than all others is evicted at once, is absent from the result (it is
+    /// not in <see cref="SubscribeResult.Failed"/> either, which names full targets) and ends like any
+    /// other eviction.
+    /// </remarks>
+    public async Task<SubscribeResult> SubscribeAsync(IReadOnlyList<string> usernames, int expirySeconds)
+    {
+        ArgumentNullException.ThrowIfNull(usernames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(expirySeconds, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expirySeconds, _limits.MaxExpirySeconds);
+        var targets = NormalizeTargets(usernames);
+        var now = NowSeconds();
+        var expiresAt = now + expirySeconds;
+
+        // 1. Each target admits us (or is full). Targets never call back (no A → B → A chain); crossed
+        //    subscriptions are the runtime caveat noted on the class.
+        var calls = targets
+            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt)))
+            .ToList();
+        var accepted = new Dictionary<string, PresenceSnapshot>(StringComparer.Ordinal);
+        var failed = new List<string>();
+        Exception? error = null;
+        foreach (var (target, call) in calls)
+        {
+            try
+            {
+                var answer = await call;
+                if (answer.Accepted)
+                    accepted[target] = answer.Presence;
+                else
+                    failed.Add(target);
+            }
+            catch (Exception ex)
+            {
+                error ??= ex;
+                LogTargetCallFailed(ex, GrainKey, target);
+            }
+        }
+        if (error is not null)
+        {
+            await RestoreTargetsAsync(accepted.Keys);
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        // 2. Decide what goes: expired subscriptions (unless renewed now), then the least time left past the cap.
+        var expired = _subscriptions.Where(p => p.Value <= now && !accepted.ContainsKey(p.Key)).Select(p => p.Key).ToList();
+        var evicted = SelectEvictions(accepted, expiresAt, now);
+
+        // 3. One atomic batch; memory changes only once it is durable.
+        var kept = accepted.Keys.Where(t => !evicted.Contains(t)).ToList();
+        var deletes = expired.Concat(evicted).Select(RowKey).ToList();
+        try
+        {
+            await _subscriptionTable.WriteAsync(kept.Select(t => Row(t, expiresAt)).ToList(), deletes, CancellationToken.None);
+        }
+        catch
+        {
+            await RestoreTargetsAsync(accepted.Keys);
+            throw;
+        }
+        foreach (var target in expired.Concat(evicted))
+            _subscriptions.Remove(target);
+        foreach (var target in kept)
+            _subscriptions[target] = expiresAt;
+
+        // 4. Rows are gone, now tell the targets; then the reminder follows the new earliest expiry.
+        await ReleaseTargetsAsync(expired.Concat(evicted));
+        OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
+        OnSubscriptionsEnded(evicted, SubscriptionEndReason.Evicted);
+        await ArmExpiryReminderAsync();
+
+        LogSubscribed(GrainKey, kept.Count, failed.Count, evicted.Count);
+        var subscribed = targets
+            .Where(t => accepted.ContainsKey(t) && !evicted.Contains(t))
+            .Select(t => new SubscribedPresence(accepted[t], expiresAt))
+            .ToList();
+        return new SubscribeResult(subscribed, failed);
+    }
+
+    public async Task UnsubscribeAsync(IReadOnlyList<string> usernames)
+    {
+        ArgumentNullException.ThrowIfNull(usernames);
+        // An empty list means all (Tencent); unknown names are fine.
+        var targets = usernames.Count == 0
+            ? _subscriptions.Keys.ToList()
+            : usernames.Select(NormalizeUsername).Distinct(StringComparer.Ordinal).Where(_subscriptions.ContainsKey).ToList();
+        if (targets.Count == 0)
+            return;
+
+        await _subscriptionTable.WriteAsync([], targets.Select(RowKey).ToList(), CancellationToken.None);
+        foreach (var target in targets)
+            _subscriptions.Remove(target);
+        await ReleaseTargetsAsync(targets);
+        await ArmExpiryReminderAsync();
+        LogUnsubscribed(GrainKey, targets.Count);
+    }
+
+    public Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageNum, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, _limits.MaxPageSize);
+
+        var live = LiveEntries(_subscriptions);
+        var skip = (long)(pageNum - 1) * pageSize;
+        var items = skip >= live.Count ? [] : live.Skip((int)skip).Take(pageSize).ToList();
+        return Task.FromResult(new SubscriptionPage(live.Count, items));
+    }
+
+    /// <summary>Durable expiry: the one-shot reminder fires at the earliest expiry and is re-armed for the next.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminderName)
+        {
+            LogUnknownReminder(GrainKey, reminderName);
+            await UnregisterReminder(reminderName);
+            return;
+        }
+
+        // This one-shot is spent, but an activation may have re-armed meanwhile: settle it explicitly below.
+        _reminderDueAt = ReminderUnknown;
+        var now = NowSeconds();
+        var expired = _subscriptions.Where(p => p.Value <= now).Select(p => p.Key).ToList();
+        if (expired.Count > 0)
+        {
+            await _subscriptionTable.WriteAsync([], expired.Select(RowKey).ToList(), CancellationToken.None);
+            foreach (var target in expired)
+                _subscriptions.Remove(target);
+            await ReleaseTargetsAsync(expired);
+            OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
+        }
+        await ArmExpiryReminderAsync();
+    }
+
+    /// <summary>
+    /// Picks the live subscriptions to evict so that at most <see cref="PresenceLimits.MaxSubscriptionsPerUser"/>
+    /// remain once <paramref name="accepted"/> are set to <paramref name="expiresAt"/>: least time left first, ties by uid.
+    /// </summary>
+    private HashSet<string> SelectEvictions(IReadOnlyDictionary<string, PresenceSnapshot> accepted, long expiresAt, long now)
+    {
+        var candidates = _subscriptions
+            .Where(p => p.Value > now && !accepted.ContainsKey(p.Key))
+            .Select(p => (Uid: p.Key, ExpiresAt: p.Value))
+            .Concat(accepted.Keys.Select(t => (Uid: t, ExpiresAt: expiresAt)))
+            .ToList();
+        var excess = candidates.Count - _limits.MaxSubscriptionsPerUser;
+        if (excess <= 0)
+            return new HashSet<string>(StringComparer.Ordinal);
+        return candidates
+            .OrderBy(c => c.ExpiresAt)
+            .ThenBy(c => c.Uid, StringComparer.Ordinal)
+            .Take(excess)
+            .Select(c => c.Uid)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The single place where subscriptions end without the subscriber asking (expired, evicted).
+    /// Issue 3: push <c>subscription_ended {uid, reason}</c> to this user's connected devices from here.
+    /// </summary>
+    private void OnSubscriptionsEnded(IReadOnlyCollection<string> targets, SubscriptionEndReason reason)
+    {
+        if (targets.Count > 0)
+            LogSubscriptionsEnded(GrainKey, targets.Count, reason);
+    }
+
+    /// <summary>Tells targets we no longer watch them. A failure only leaves a watcher that dies at its expiry.</summary>
+    private async Task ReleaseTargetsAsync(IEnumerable<string> targets)
+    {
+        var calls = targets.Select(target => (Target: target, Call: UserGrain(target).RemoveWatcherAsync(_user.Username))).ToList();
+        foreach (var (target, call) in calls)
+        {
+            try
+            {
+                await call;
+            }
+            catch (Exception ex)
+            {
+                LogTargetCallFailed(ex, GrainKey, target);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Undoes a subscribe that could not complete: targets go back to the expiry they had (an existing
+    /// watcher is always re-admitted) or forget us. Best effort; a leftover dies at its expiry.
+    /// </summary>
+    private async Task RestoreTargetsAsync(IEnumerable<string> targets)
+    {
+        var calls = targets
+            .Select(target => (Target: target, Call: _subscriptions.TryGetValue(target, out var previous)
+                ? UserGrain(target).AddWatcherAsync(_user.Username, previous)
+                : UserGrain(target).RemoveWatcherAsync(_user.Username)))
+            .ToList();
+        foreach (var (target, call) in calls)
+        {
+            try
+            {
+                await call;
+            }
+            catch (Exception ex)
+            {
+                LogTargetCallFailed(ex, GrainKey, target);
+            }
+        }
+    }
+
+    /// <summary>Keeps the single one-shot reminder at the earliest expiry among our subscriptions.</summary>
+    private async Task ArmExpiryReminderAsync()
+    {
+        long? next = _subscriptions.Count == 0 ? null : _subscriptions.Values.Min();
+        if (next == _reminderDueAt)
+            return;
+        if (next is null)
+        {
+            await UnregisterReminder(ExpiryReminderName);
+        }
+        else
+        {
+            var dueTime = DateTimeOffset.FromUnixTimeSeconds(next.Value) - TimeProvider.GetUtcNow();
+            await RegisterOrUpdateReminder(ExpiryReminderName, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, TimeSpan.Zero);
+        }
+        _reminderDueAt = next;
+    }
+
+    // ---- Target side: only memory; the subscriber writes the rows, and we never call it. ----
+
+    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds)
+    {
+        var name = NormalizeUsername(subscriber);
+        if (!IsValidUsername(name) || name == _user.Username)
+            throw new ArgumentException($"'{subscriber}' cannot watch this user.", nameof(subscriber));
+
+        var now = NowSeconds();
+        var watching = _watchers.TryGetValue(name, out var current) && current > now;
+        if (!watching && _watchers.Count >= _limits.MaxSubscribersPerUser)
+        {
+            // Expired watchers are dropped lazily, only when they might be what makes us look full.
+            PurgeExpiredWatchers(now);
+            if (_watchers.Count >= _limits.MaxSubscribersPerUser)
+            {
+                LogWatcherRejected(GrainKey, name, _watchers.Count);
+                return Task.FromResult(new WatchResult(false, Snapshot()));
+            }
+        }
+        _watchers[name] = expiresAtUnixSeconds;
+        return Task.FromResult(new WatchResult(true, Snapshot()));
+    }
+
+    public Task RemoveWatcherAsync(string subscriber)
+    {
+        _watchers.Remove(NormalizeUsername(subscriber));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync() =>
+        Task.FromResult<IReadOnlyList<SubscriptionEntry>>(LiveEntries(_watchers));
+
+    private void PurgeExpiredWatchers(long now)
+    {
+        foreach (var (name, expiresAt) in _watchers)
+        {
+            if (expiresAt <= now)
+                _watchers.Remove(name); // removing during enumeration is allowed for Dictionary
+        }
+    }
+
+    // ---- Helpers ----
+
+    private long NowSeconds() => TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>Entries whose expiry is after now, ordered by uid: an entry is gone at its expiry second.</summary>
+    private List<SubscriptionEntry> LiveEntries(Dictionary<string, long> entries)
+    {
+        var now = NowSeconds();
+        var live = new List<SubscriptionEntry>(entries.Count);
+        foreach (var (uid, expiresAt) in entries)
+        {
+            if (expiresAt > now)
+                live.Add(new SubscriptionEntry(uid, expiresAt));
+        }
+        live.Sort(static (a, b) => string.CompareOrdinal(a.Uid, b.Uid));
+        return live;
+    }
+
+    private List<string> NormalizeTargets(IReadOnlyList<string> usernames)
+    {
+        var targets = new List<string>(usernames.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var username in usernames)
+        {
+            var name = NormalizeUsername(username);
+            if (!IsValidUsername(name))
+                throw new ArgumentException($"'{username}' is not a valid username.", nameof(usernames));
+            if (name == _user.Username)
+                throw new ArgumentException("you can't sub yourself", nameof(usernames));
+            if (seen.Add(name))
+                targets.Add(name);
+        }
+        return targets;
+    }
+
+    private static string NormalizeUsername(string username)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return username.ToLowerInvariant();
+    }
+
+    /// <summary>1–64 bytes of <c>a-z A-Z 0-9 _ - .</c> (SPEC §1); all ASCII, so bytes = chars.</summary>
+    private static bool IsValidUsername(string name) =>
+        name.Length is > 0 and <= MaxUsernameBytes
+        && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    private Dictionary<string, long> ToUsernameMap(IReadOnlyList<SubscriptionRow> rows, Func<SubscriptionRow, string> otherEnd, long liveAfter)
+    {
+        var map = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var key = otherEnd(row);
+            var expiresAt = row.ExpiresAt.ToUnixTimeSeconds();
+            if (expiresAt > liveAfter && key.StartsWith(_appPrefix, StringComparison.Ordinal))
+                map[key[_appPrefix.Length..]] = expiresAt;
+        }
+        return map;
+    }
+
+    private IUserPresenceGrain UserGrain(string username) => GrainFactory.GetUserGrain(_user.WithUsername(username));
+
+    private string TargetKey(string username) => _user.WithUsername(username).ToString();
+
+    private SubscriptionRow Row(string target, long expiresAt) =>
+        new(GrainKey, TargetKey(target), DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+
+    private SubscriptionKey RowKey(string target) => new(GrainKey, TargetKey(target));
+
+    // ---- Logging ----
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Activated {GrainKey} with {SubscriptionCount} subscriptions and {WatcherCount} watchers")]
+    private partial void LogActivated(string grainKey, int subscriptionCount, int watcherCount);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey} set {Resource} to {Status} (version {Version})")]
+    private partial void LogStatusChanged(string grainKey, string resource, string status, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey} evicted resource {Resource}: over the resource limit")]
+    private partial void LogResourceEvicted(string grainKey, string resource);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey} subscribed to {SubscribedCount} users, {FailedCount} full, {EvictedCount} evicted")]
+    private partial void LogSubscribed(string grainKey, int subscribedCount, int failedCount, int evictedCount);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey} unsubscribed from {Count} users")]
+    private partial void LogUnsubscribed(string grainKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey} ended {Count} subscriptions: {Reason}")]
+    private partial void LogSubscriptionsEnded(string grainKey, int count, SubscriptionEndReason reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey} refused watcher {Subscriber}: {WatcherCount} watchers already")]
+    private partial void LogWatcherRejected(string grainKey, string subscriber, int watcherCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey}: call to target {Target} failed")]
+    private partial void LogTargetCallFailed(Exception exception, string grainKey, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey} received unknown reminder {ReminderName}; unregistering it")]
+    private partial void LogUnknownReminder(string grainKey, string reminderName);
+}

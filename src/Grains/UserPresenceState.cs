@@ -1,0 +1,28 @@
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// The persisted presence of one user: a small blob written once per changing turn. Subscriptions are
+/// not part of it — they live as rows in the subscription table, which scales to large watcher sets.
+/// </summary>
+internal sealed class UserPresenceState
+{
+    /// <summary>Resource (device) → its status and when that status last changed.</summary>
+    public Dictionary<string, ResourceState> Resources { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The user's custom status; "" when none.</summary>
+    public string Ext { get; set; } = "";
+
+    /// <summary>Unix seconds of the last login or logout (a resource's status moving to or from "0").</summary>
+    public long LastTime { get; set; }
+
+    /// <summary>Grows by one with every change a client could see (any status, ext, last_time).</summary>
+    public long Version { get; set; }
+
+    public UserPresenceState Clone() => new()
+    {
+        Resources = Resources.ToDictionary(p => p.Key, p => p.Value with { }, StringComparer.Ordinal),
+        Ext = Ext,
+        LastTime = LastTime,
+        Version = Version,
+    };
+}

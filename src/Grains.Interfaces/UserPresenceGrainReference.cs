@@ -6,6 +6,11 @@ namespace Presence.Orleans.Grains;
 /// Proxy for <see cref="IUserPresenceGrain"/>: each method becomes a request record the runtime
 /// delivers to the user's single activation (the code Orleans would generate).
 /// </summary>
+/// <remarks>
+/// The target-side calls (<c>AddWatcher</c>, <c>RemoveWatcher</c>, <c>GetWatchers</c>) always interleave: a
+/// subscriber awaits them inside its own turn, and two users subscribing to each other at once would
+/// otherwise wait on each other forever. They never await anything, so interleaving them is safe.
+/// </remarks>
 internal sealed class UserPresenceGrainReference(GrainId grainId, IGrainCallInvoker invoker)
     : GrainReference(grainId, invoker), IUserPresenceGrain
 {
@@ -57,17 +62,17 @@ internal sealed class UserPresenceGrainReference(GrainId grainId, IGrainCallInvo
         public override Task<SubscriptionPage> InvokeAsync(IUserPresenceGrain grain) => grain.GetSubscriptionsAsync(PageNum, PageSize);
     }
 
-    internal sealed record AddWatcherRequest(string Subscriber, long ExpiresAt) : GrainRequest<IUserPresenceGrain, WatchResult>
+    internal sealed record AddWatcherRequest(string Subscriber, long ExpiresAt) : GrainRequest<IUserPresenceGrain, WatchResult>, IAlwaysInterleave
     {
         public override Task<WatchResult> InvokeAsync(IUserPresenceGrain grain) => grain.AddWatcherAsync(Subscriber, ExpiresAt);
     }
 
-    internal sealed record RemoveWatcherRequest(string Subscriber) : GrainRequest<IUserPresenceGrain>
+    internal sealed record RemoveWatcherRequest(string Subscriber) : GrainRequest<IUserPresenceGrain>, IAlwaysInterleave
     {
         public override Task InvokeAsync(IUserPresenceGrain grain) => grain.RemoveWatcherAsync(Subscriber);
     }
 
-    internal sealed record GetWatchersRequest : GrainRequest<IUserPresenceGrain, IReadOnlyList<SubscriptionEntry>>
+    internal sealed record GetWatchersRequest : GrainRequest<IUserPresenceGrain, IReadOnlyList<SubscriptionEntry>>, IAlwaysInterleave
     {
         public override Task<IReadOnlyList<SubscriptionEntry>> InvokeAsync(IUserPresenceGrain grain) => grain.GetWatchersAsync();
     }

@@ -48,10 +48,9 @@ public sealed class UserPresenceGrainConcurrencyTests
             Assert.Equal(statusCalls[user], (await silo.User(user).GetPresenceAsync()).Version);
     }
 
-    // Enable once the runtime can interleave the target-side calls (AddWatcher/RemoveWatcher) with a turn
-    // that awaits: today turns run strictly one at a time, so users subscribing to each other at once
-    // (A awaits B.AddWatcher queued behind B's subscribe, which awaits A.AddWatcher) wait forever.
-    [Fact(Skip = "Deadlocks on the current runtime: no interleaving of AddWatcher/RemoveWatcher (see comment).")]
+    // Users subscribing to each other at once: A's subscribe awaits B.AddWatcher while B's subscribe awaits
+    // A.AddWatcher. The target-side calls always interleave, so neither waits behind the other's turn.
+    [Fact]
     public async Task SubscriptionsWatchersAndRows_StayEqual_WhenUsersSubscribeToEachOtherAtOnce()
     {
         await using var silo = await PresenceTestSilo.StartAsync();

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Presence.Orleans.Runtime.AdoNet.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSubscriptionTableTests(PostgresFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Budget for writing 100,000 rows in one batch, on a 2-core CI machine (measured: well under this).</summary>
+    private static readonly TimeSpan BulkWriteBudget = TimeSpan.FromSeconds(20);
+
+    /// <summary>Budget for loading 100,000 watchers of one target (measured: well under this).</summary>
+    private static readonly TimeSpan BulkLoadBudget = TimeSpan.FromSeconds(5);
+
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private PostgresProviders _providers = null!;
+
+    private ISubscriptionTable Table => _providers.Subscriptions;
+
+    public async Task InitializeAsync() => _providers = await PostgresProviders.StartAsync(await fixture.DatabaseForAsync(GetType()));
+
+    public async Task DisposeAsync() => await _providers.DisposeAsync();
+
+    private string User(string name) => $"org/app/{name}-{_run}";
+
+    [Fact]
+    public async Task Rows_AreReadableFromBothEnds_AfterOneBatch()
+    {
+        string alice = User("alice"), bob = User("bob"), carol = User("carol");
+
+        await Table.WriteAsync(
+            [new(alice, bob, T0.AddHours(1)), new(alice, carol, T0.AddHours(2)), new(carol, bob, T0.AddHours(3))],
+            [],
+            CancellationToken.None);
+
+        var bySubscriber = await Table.ReadBySubscriberAsync(alice, CancellationToken.None);
+        var byTarget = await Table.ReadByTargetAsync(bob, CancellationToken.None);
+        Assert.Equal([new(alice, bob, T0.AddHours(1)), new(alice, carol, T0.AddHours(2))], bySubscriber.OrderBy(r => r.Target, StringComparer.Ordinal));
+        Assert.Equal([new(alice, bob, T0.AddHours(1)), new(carol, bob, T0.AddHours(3))], byTarget.OrderBy(r => r.Subscriber, StringComparer.Ordinal));
+        Assert.Empty(await Table.ReadByTargetAsync(alice, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Batch_AppliesDeletesAndUpserts_InOneWrite_UpsertsWinning()
+    {
+        string alice = User("alice"), bob = User("bob"), carol = User("carol"), dave = User("dave");
+        await Table.WriteAsync([new(alice, bob, T0), new(alice, carol, T0), new(alice, dave, T0)], [], CancellationToken.None);
+
+        // As in memory: deletes first, then upserts, the last upsert of a key winning; unknown deletes are ignored.
+        await Table.WriteAsync(
+            [new(alice, dave, T0.AddDays(1)), new(alice, carol, T0.AddDays(2)), new(alice, carol, T0.AddDays(3))],
+            [new(alice, bob), new(alice, dave), new(alice, User("nobody"))],
+            CancellationToken.None);
+
+        var rows = await Table.ReadBySubscriberAsync(alice, CancellationToken.None);
+        Assert.Equal([new(alice, carol, T0.AddDays(3)), new(alice, dave, T0.AddDays(1))], rows.OrderBy(r => r.Target, StringComparer.Ordinal));
+        Assert.Empty(await Table.ReadByTargetAsync(bob, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Batch_LeavesNothingApplied_WhenOneRowFails()
+    {
+        string alice = User("alice"), bob = User("bob"), carol = User("carol");
+        await Table.WriteAsync([new(alice, bob, T0)], [], CancellationToken.None);
+
+        // PostgreSQL text cannot hold U+0000: the last upsert fails after the delete and the other upserts ran.
+        await Assert.ThrowsAsync<PostgresException>(() => Table.WriteAsync(
+            [new(alice, carol, T0), new(alice, "bad\u0000target", T0)],
+            [new(alice, bob)],
+            CancellationToken.None));
+
+        Assert.Equal([new(alice, bob, T0)], await Table.ReadBySubscriberAsync(alice, CancellationToken.None));
+        Assert.Empty(await Table.ReadByTargetAsync(carol, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EmptyBatch_IsANoOp()
+    {
+        await Table.WriteAsync([], [], CancellationToken.None);
+
+        Assert.Empty(await Table.ReadBySubscriberAsync(User("none"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task HundredThousandWatchers_AreWrittenInOneBatch_AndLoadedWithinBudget()
+    {
+        const int watchers = 100_000;
+        var star = User("star");
+        var rows = Enumerable.Range(0, watchers).Select(i => new SubscriptionRow($"org/app/fan{i:D6}-{_run}", star, T0.AddMinutes(i % 60))).ToArray();
+
+        var write = Stopwatch.StartNew();
+        await Table.WriteAsync(rows, [], CancellationToken.None);
+        write.Stop();
+        // The first load reads from disk pages just written; the second is the steady state.
+        var load = Stopwatch.StartNew();
+        var loaded = await Table.ReadByTargetAsync(star, CancellationToken.None);
+        load.Stop();
+        var reload = Stopwatch.StartNew();
+        await Table.ReadByTargetAsync(star, CancellationToken.None);
+        reload.Stop();
+        var change = Stopwatch.StartNew();
+        await Table.WriteAsync([new(rows[0].Subscriber, star, T0.AddDays(1))], [new(rows[1].Subscriber, star)], CancellationToken.None);
+        change.Stop();
+
+        output.WriteLine($"write {watchers:N0} rows in one batch: {write.ElapsedMilliseconds} ms (budget {BulkWriteBudget.TotalSeconds:0} s)");
+        output.WriteLine($"load {loaded.Count:N0} watchers by target: {load.ElapsedMilliseconds} ms, again: {reload.ElapsedMilliseconds} ms (budget {BulkLoadBudget.TotalSeconds:0} s)");
+        output.WriteLine($"change 2 of them: {change.ElapsedMilliseconds} ms");
+        Assert.Equal(watchers, loaded.Count);
+        Assert.Equal(rows.ToHashSet(), loaded.ToHashSet());
+        Assert.Equal(watchers - 1, (await Table.ReadByTargetAsync(star, CancellationToken.None)).Count);
+        Assert.True(write.Elapsed < BulkWriteBudget, $"writing took {write.Elapsed}");
+        Assert.True(load.Elapsed < BulkLoadBudget, $"loading took {load.Elapsed}");
+    }
+}

@@ -1,0 +1,20 @@
+using Presence.Orleans.Gateway;
+using Presence.Orleans.Grains;
+using Presence.Orleans.Runtime;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services
+    .AddGrainRuntime()
+    .AddInMemoryGrainPersistence()
+    .AddPresenceGrainReferences()
+    .AddPresenceGrains();
+builder.AddPresenceGateway();
+
+var app = builder.Build();
+app.UsePresenceGateway();
+app.MapPresenceGateway();
+app.Run();
+
+/// <summary>The silo host; public so that tests can start it with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

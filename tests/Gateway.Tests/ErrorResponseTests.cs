@@ -147,6 +147,7 @@ public sealed class ErrorResponseTests(GatewayFactory factory) : IClassFixture<G
         using var response = await _client.SendAsync(new HttpMethod(method), path);
 
         await Api.AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, "unsupported_service_operation", "Service operation not supported");
+        Assert.NotEmpty(response.Content.Headers.Allow);
     }
 
     [Fact]

@@ -37,8 +37,13 @@ public static class Api
     public static Task<JsonElement> AssertIllegalArgumentAsync(HttpResponseMessage response, string description) =>
         AssertErrorAsync(response, HttpStatusCode.BadRequest, "illegal_argument", description);
 
-    public static Task<JsonElement> AssertUnauthorizedAsync(HttpResponseMessage response) =>
-        AssertErrorAsync(response, HttpStatusCode.Unauthorized, "unauthorized", "Unable to authenticate (OAuth)");
+    public static async Task<JsonElement> AssertUnauthorizedAsync(HttpResponseMessage response)
+    {
+        var json = await AssertErrorAsync(response, HttpStatusCode.Unauthorized, "unauthorized", "Unable to authenticate (OAuth)");
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal("EasemobSecurityException", json.GetProperty("exception").GetString());
+        return json;
+    }
 
     public static async Task AssertOkResultAsync(HttpResponseMessage response)
     {

@@ -3,8 +3,10 @@ using Npgsql;
 namespace Presence.Orleans.Runtime.AdoNet;
 
 /// <summary>What a readiness probe asks: can the silo reach its database right now?</summary>
-public sealed class PostgresHealth
+public sealed class PostgresHealth : IStorageHealth
 {
+    public string Backend => "postgres";
+
     private readonly PostgresDatabase _database;
 
     internal PostgresHealth(PostgresDatabase database) => _database = database;

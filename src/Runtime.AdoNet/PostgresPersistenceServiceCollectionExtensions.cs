@@ -37,6 +37,8 @@ public static class PostgresPersistenceServiceCollectionExtensions
         services.RemoveAll<IGrainStorage>();
         services.RemoveAll<IReminderTable>();
         services.RemoveAll<ISubscriptionTable>();
+        services.RemoveAll<IStorageHealth>();
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<PostgresHealth>());
         services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<PostgresGrainStorage>());
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgresReminderTable>());
         services.AddSingleton<ISubscriptionTable>(sp => sp.GetRequiredService<PostgresSubscriptionTable>());

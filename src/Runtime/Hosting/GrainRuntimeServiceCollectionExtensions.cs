@@ -58,6 +58,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton<IGrainStorage, InMemoryGrainStorage>();
         services.TryAddSingleton<IReminderTable, InMemoryReminderTable>();
         services.TryAddSingleton<ISubscriptionTable, InMemorySubscriptionTable>();
+        services.TryAddSingleton<IStorageHealth, InMemoryStorageHealth>();
         return services;
     }
 }

@@ -42,7 +42,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddExceptionHandler<PresenceExceptionHandler>();
         services.AddHealthChecks()
             .AddCheck("self", static () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthApi.LiveTag])
-            .AddCheck<SiloReadinessHealthCheck>("runtime", tags: [HealthApi.ReadyTag]);
+            .AddCheck<SiloReadinessHealthCheck>("runtime", tags: [HealthApi.ReadyTag])
+            .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthApi.ReadyTag]);
         services.AddOpenApi();
         return services;
     }

@@ -52,6 +52,33 @@ public sealed class StorageUnavailableTests
         await Api.AssertErrorAsync(response, HttpStatusCode.InternalServerError, "internal_server_error", "Internal server error");
     }
 
+    [Fact]
+    public async Task Readiness_Returns503ButLivenessStays200_WhenStoragePingFails()
+    {
+        await using var factory = new FailingPingFactory();
+        var http = factory.CreateClient();
+
+        using var ready = await http.GetAsync("/health/ready");
+        using var live = await http.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
+    private sealed class FailingPingFactory : GatewayFactory
+    {
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.AddSingleton<IStorageHealth, UnavailableStorageHealth>();
+    }
+
+    private sealed class UnavailableStorageHealth : IStorageHealth
+    {
+        public string Backend => "test";
+
+        public Task PingAsync(CancellationToken cancellationToken) => throw new StorageUnavailableException("database is down");
+    }
+
     private sealed class FailingGrainsFactory(Exception? failure = null) : GatewayFactory
     {
         protected override void ConfigureServices(IServiceCollection services) =>

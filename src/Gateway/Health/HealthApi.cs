@@ -6,7 +6,7 @@ namespace Presence.Orleans.Gateway;
 
 /// <summary>
 /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (checks tagged
-/// <see cref="ReadyTag"/>: the runtime has started; later also the database).
+/// <see cref="ReadyTag"/>: the runtime is active and its storage answers a ping).
 /// </summary>
 internal static class HealthApi
 {

@@ -1,14 +1,15 @@
 using Presence.Orleans.Gateway;
 using Presence.Orleans.Grains;
 using Presence.Orleans.Runtime;
+using Presence.Orleans.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services
     .AddGrainRuntime()
-    .AddInMemoryGrainPersistence()
     .AddPresenceGrainReferences()
     .AddPresenceGrains();
+builder.AddPresenceStorage();
 builder.AddPresenceGateway();
 
 var app = builder.Build();

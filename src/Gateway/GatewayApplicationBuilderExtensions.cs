@@ -37,6 +37,7 @@ public static class GatewayApplicationBuilderExtensions
             throw new InvalidOperationException($"Call {nameof(UsePresenceGateway)}() before {nameof(MapPresenceGateway)}().");
         endpoints.MapPresenceApi();
         endpoints.MapTokenApi();
+        endpoints.MapPingApi();
         endpoints.MapHealthApi();
         endpoints.MapOpenApi();
         return endpoints;

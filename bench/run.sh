@@ -46,8 +46,12 @@ fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 log "building (Release)"
-dotnet build -c Release -nologo -v q "$ROOT/src/Silo/Presence.Orleans.Silo.csproj" >/dev/null
-dotnet build -c Release -nologo -v q "$ROOT/bench/Presence.Bench/Presence.Bench.csproj" >/dev/null
+for project in src/Silo/Presence.Orleans.Silo.csproj bench/Presence.Bench/Presence.Bench.csproj; do
+  if ! dotnet build -c Release -nologo -v q "$ROOT/$project" >/tmp/presence-bench-build.log 2>&1; then
+    grep -E 'error|Error' /tmp/presence-bench-build.log | sort -u | head -20 >&2
+    exit 1
+  fi
+done
 SILO_DLL="$ROOT/src/Silo/bin/Release/net10.0/Presence.Orleans.Silo.dll"
 BENCH_DLL="$ROOT/bench/Presence.Bench/bin/Release/net10.0/Presence.Bench.dll"
 bench() { dotnet "$BENCH_DLL" "$@"; }
@@ -121,7 +125,9 @@ TOKEN=$(bench token --url "$URL")
 COMMON=(--url "$URL" --token "$TOKEN" --pid "$SILO_PID" --out "$RESULTS")
 WRK=(--duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --threads "$THREADS" --log "$WORK/wrk.log")
 FAILED=0
-scenario() { "$@" || FAILED=1; }
+QUIET_WAIT=$([[ $MODE == quick ]] && echo 10 || echo 60)
+# Wait (bounded) for other work on the machine to calm down before each scenario; the rows say how noisy it was.
+scenario() { bench wait-quiet --seconds "$QUIET_WAIT" --max-cores 0.3; "$@" || FAILED=1; }
 
 # ---- scenarios ----
 log "memory: $USERS users online"

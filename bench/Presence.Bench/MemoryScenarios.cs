@@ -56,8 +56,17 @@ internal static class MemoryScenarios
 
         var (rssBefore, heapBefore) = await SettledAsync(silo);
         silo.ResetPeak();
+        var counters = RuntimeCounters.TryStart(silo.Pid);
+        var cpu = new CpuMeter(silo.Pid);
         var run = await load(silo, TimeSpan.FromSeconds(options.Int("seconds", 600)));
         result.PeakRssBytes = silo.PeakResidentBytes();
+        var runtime = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        cpu.Stop(runtime);
+        if (counters is not null)
+        {
+            await counters.StopAsync(runtime);
+            await counters.DisposeAsync();
+        }
         var (rssAfter, heapAfter) = await SettledAsync(silo);
 
         var added = (long)run.Ok * itemsPerCall;
@@ -76,6 +85,8 @@ internal static class MemoryScenarios
             ["calls"] = run.Ok,
             ["seconds"] = run.Elapsed.TotalSeconds,
         };
+        foreach (var (key, value) in runtime)
+            result.Metrics[key] = value;
         if (heapPer is { } hp)
         {
             result.Metrics[$"gc_heap_bytes_per_{item}"] = Math.Round(hp, 1);

@@ -10,6 +10,9 @@ internal static class Report
 {
     private const string BaselineId = "baseline";
 
+    /// <summary>CPU used by neither the silo nor the load generator above which a row is marked noisy.</summary>
+    private const double NoisyOtherCores = 0.2;
+
     public static int Write(BenchArgs options)
     {
         var results = ScenarioResult.ReadAll(options.Get("in"));
@@ -31,6 +34,7 @@ internal static class Report
             table.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Name} | {Throughput(r)} | {Ms(r.P50Ms)} | {Ms(r.P99Ms)} | {ratio} | {Mib(r.PeakRssBytes)} | {Outcome(r)} |");
         }
+        AppendRuntimeTable(table, results);
         Console.Write(table.ToString());
 
         var document = new Dictionary<string, object?>
@@ -47,6 +51,33 @@ internal static class Report
         if (json.Length > 0)
             File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions(ScenarioResult.JsonOptions) { WriteIndented = true }) + "\n");
         return results.Any(r => r.Status == ScenarioResult.Failed) ? 1 : 0;
+    }
+
+    /// <summary>What the silo's runtime did during each measured run: the figures that say what bounds a result.</summary>
+    private static void AppendRuntimeTable(StringBuilder table, List<ScenarioResult> results)
+    {
+        var rows = results.Where(r => r.Metrics is { } m && m.ContainsKey("rt_cpu_usage_mean")).ToList();
+        if (rows.Count == 0)
+            return;
+        table.AppendLine();
+        table.AppendLine("Silo runtime during each measured run (System.Runtime counters, 1 s samples):");
+        table.AppendLine();
+        table.AppendLine("| scenario | CPU cores: silo / load generator / other | allocated per request | thread-pool items per request | GCs gen0/1/2 | GC pause | GC heap (max) |");
+        table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in rows)
+        {
+            var m = r.Metrics!;
+            string Get(string key, string format) => m.TryGetValue(key, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+            var perRequest = m.TryGetValue("alloc_bytes_per_request", out var a) ? MemoryScenarios.Bytes(a)
+                : m.TryGetValue("rt_alloc_rate", out var total) && m.TryGetValue("calls", out var calls) && calls > 0 ? MemoryScenarios.Bytes(total / calls) : "—";
+            var pause = m.TryGetValue("rt_gc_pause_percent", out var p) ? $"{p.ToString("0.0", CultureInfo.InvariantCulture)} % ({Get("rt_gc_pause_ms", "N0")} ms)" : "—";
+            var requests = m.TryGetValue("requests", out var q) ? q : m.GetValueOrDefault("calls");
+            var items = m.TryGetValue("rt_threadpool_completed_items_count", out var n) && requests > 0 ? (n / requests).ToString("0", CultureInfo.InvariantCulture) : "—";
+            var other = m.GetValueOrDefault("cpu_other_cores");
+            var cpu = $"{Get("cpu_silo_cores", "0.00")} / {Get("cpu_loadgen_cores", "0.00")} / {Get("cpu_other_cores", "0.00")}{(other > NoisyOtherCores ? " (noisy)" : "")}";
+            table.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {cpu} | {perRequest} | {items} | {Get("rt_gen_0_gc_count", "0")}/{Get("rt_gen_1_gc_count", "0")}/{Get("rt_gen_2_gc_count", "0")} | {pause} | {Get("rt_gc_heap_size_max", "N0")} MB |");
+        }
     }
 
     private static string Throughput(ScenarioResult r) =>

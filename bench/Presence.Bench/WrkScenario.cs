@@ -22,12 +22,14 @@ internal static class WrkScenario
 
         if (warmup > 0)
         {
-            var warm = await RunWrkAsync(options, warmup);
+            var (warm, _) = await RunWrkAsync(options, warmup);
             Merge(statuses, warm, ref socketErrors);
         }
 
         silo.ResetPeak();
-        var measured = await RunWrkAsync(options, options.Int("duration", 10));
+        await using var counters = RuntimeCounters.TryStart(silo.Pid);
+        var cpu = new CpuMeter(silo.Pid);
+        var (measured, wrkCpuSeconds) = await RunWrkAsync(options, options.Int("duration", 10));
         result.PeakRssBytes = silo.PeakResidentBytes();
         var measuredStatuses = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long measuredSocketErrors = 0;
@@ -51,6 +53,14 @@ internal static class WrkScenario
             ["mean_ms"] = measured.GetProperty("mean_us").GetDouble() / 1000,
             ["socket_errors"] = measuredSocketErrors,
         };
+        cpu.Stop(result.Metrics, wrkCpuSeconds);
+        if (counters is not null)
+        {
+            await counters.StopAsync(result.Metrics);
+            var requests = result.Metrics["requests"];
+            if (result.Metrics.TryGetValue("rt_alloc_rate", out var allocated) && requests > 0)
+                result.Metrics["alloc_bytes_per_request"] = Math.Round(allocated / requests);
+        }
 
         var bad = statuses.Where(p => !p.Key.StartsWith('2')).ToList();
         if (bad.Count > 0 || socketErrors > 0)
@@ -71,7 +81,7 @@ internal static class WrkScenario
             + errors.GetProperty("write").GetInt64() + errors.GetProperty("timeout").GetInt64();
     }
 
-    private static async Task<JsonElement> RunWrkAsync(BenchArgs options, int seconds)
+    private static async Task<(JsonElement Result, double CpuSeconds)> RunWrkAsync(BenchArgs options, int seconds)
     {
         var threads = options.Int("threads", 2);
         var script = Path.GetFullPath(options.Get("script"));
@@ -107,9 +117,17 @@ internal static class WrkScenario
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 60));
+        // wrk's CPU time, read from /proc while it runs (an exited child's entry is gone).
+        long wrkTicks = 0;
+        var exited = process.WaitForExitAsync(limit.Token);
         try
         {
-            await process.WaitForExitAsync(limit.Token);
+            while (!exited.IsCompleted)
+            {
+                wrkTicks = CpuMeter.ProcessTicks(process.Id) ?? wrkTicks;
+                await Task.WhenAny(exited, Task.Delay(250));
+            }
+            await exited;
         }
         catch (OperationCanceledException)
         {
@@ -123,6 +141,6 @@ internal static class WrkScenario
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ResultMarker, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"wrk printed no {ResultMarker.Trim()} line (exit {process.ExitCode}):\n{output}{await stderr}");
         using var json = JsonDocument.Parse(line[ResultMarker.Length..]);
-        return json.RootElement.Clone();
+        return (json.RootElement.Clone(), wrkTicks / 100.0);
     }
 }

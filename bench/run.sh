@@ -9,6 +9,9 @@
 #               under 3 minutes on 2 cores once built
 #   --postgres  a throwaway PostgreSQL cluster (initdb in a temporary directory, loopback port, removed at the end)
 #
+# Environment: BENCH_SILO_ENV="K=V …" adds settings to the silo (e.g. DOTNET_GCDynamicAdaptationMode=0);
+# BENCH_CONNECTIONS / BENCH_THREADS set wrk's -c / -t (64 / 2).
+#
 # Every load goes to 127.0.0.1 only, and every loop is bounded in count and in time.
 set -euo pipefail
 
@@ -19,7 +22,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) MODE=quick ;;
     --postgres) STORAGE=postgres ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -79,6 +82,7 @@ trap cleanup EXIT
 
 # ---- storage ----
 declare -a SILO_ENV=()
+read -r -a SILO_ENV <<< "${BENCH_SILO_ENV:-}"
 if [[ $STORAGE == postgres ]]; then
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "installing postgresql"

@@ -30,7 +30,7 @@ done
 if [[ $MODE == quick ]]; then
   DURATION=5; WARMUP=1; USERS=20000; SUBSCRIBERS=1000; R2_SUBSCRIBERS=2000; FANOUT_SIZES="1000"; FANOUT_CHANGES=10
 else
-  DURATION=15; WARMUP=3; USERS=100000; SUBSCRIBERS=10000; R2_SUBSCRIBERS=10000; FANOUT_SIZES="1000 10000"; FANOUT_CHANGES=30
+  DURATION=15; WARMUP=3; USERS=100000; SUBSCRIBERS=10000; R2_SUBSCRIBERS=10000; FANOUT_SIZES="1000 10000"; FANOUT_CHANGES=20
 fi
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
@@ -159,7 +159,7 @@ scenario bench wrk "${COMMON[@]}" "${WRK[@]}" --id r5 --name "R5 sublist, page o
 for size in $FANOUT_SIZES; do
   log "fan-out to $size WebSocket subscribers"
   scenario bench fanout "${COMMON[@]}" --id "fanout-$size" --name "fan-out to $(fmt "$size") WebSockets" \
-    --subscribers "$size" --changes "$FANOUT_CHANGES"
+    --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
 done
 
 # ---- report ----

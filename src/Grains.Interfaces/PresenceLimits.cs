@@ -31,4 +31,16 @@ public sealed class PresenceLimits
 
     /// <summary>Maximum request body, in bytes (SPEC §5: 16 KiB).</summary>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// How long <c>ext</c> survives the user's last resource going offline (Tencent: 30 s); a resource coming
+    /// back online within it keeps <c>ext</c>. Zero clears it at once.
+    /// </summary>
+    public TimeSpan ExtGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Changes of one user within this window after an event are merged into one event of the latest state at
+    /// the window's end (Agora: 1 s). The first change after a quiet window goes out at once. Zero disables.
+    /// </summary>
+    public TimeSpan CoalescingWindow { get; set; } = TimeSpan.FromSeconds(1);
 }

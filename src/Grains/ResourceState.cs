@@ -6,4 +6,7 @@ internal sealed record ResourceState
     public string Status { get; set; } = "0";
 
     public DateTimeOffset ChangedAt { get; set; }
+
+    /// <summary>Offline because its device logged out explicitly (not lost, not set over REST).</summary>
+    public bool LoggedOut { get; set; }
 }

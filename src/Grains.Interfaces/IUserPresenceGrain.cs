@@ -67,8 +67,10 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// <summary>
     /// One way. Target side: the watcher's first device connected, or its last one disconnected. The watcher's
     /// <paramref name="connectionEpoch"/> grows with each such change, so a late, older notice is ignored.
+    /// With <paramref name="resync"/> the target answers with its current state (a watcher re-announcing itself
+    /// to a fresh activation may have missed a change).
     /// </summary>
-    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch);
+    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false);
 
     /// <summary>One way. Watcher side: a target changed; forwarded to this user's devices while the subscription is live.</summary>
     Task DeliverPresenceAsync(PresenceSnapshot presence);

@@ -47,9 +47,9 @@ internal sealed class UserPresenceGrainReference(GrainId grainId, IGrainCallInvo
 
     public Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync() => InvokeAsync(new GetWatchersRequest());
 
-    public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch)
+    public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false)
     {
-        InvokeOneWay(new WatcherConnectionChangedRequest(subscriber, connected, connectionEpoch));
+        InvokeOneWay(new WatcherConnectionChangedRequest(subscriber, connected, connectionEpoch, resync));
         return Task.CompletedTask;
     }
 
@@ -116,10 +116,10 @@ internal sealed class UserPresenceGrainReference(GrainId grainId, IGrainCallInvo
         public override Task<IReadOnlyList<SubscriptionEntry>> InvokeAsync(IUserPresenceGrain grain) => grain.GetWatchersAsync();
     }
 
-    internal sealed record WatcherConnectionChangedRequest(string Subscriber, bool Connected, long ConnectionEpoch)
+    internal sealed record WatcherConnectionChangedRequest(string Subscriber, bool Connected, long ConnectionEpoch, bool Resync)
         : GrainRequest<IUserPresenceGrain>, IAlwaysInterleave
     {
-        public override Task InvokeAsync(IUserPresenceGrain grain) => grain.WatcherConnectionChangedAsync(Subscriber, Connected, ConnectionEpoch);
+        public override Task InvokeAsync(IUserPresenceGrain grain) => grain.WatcherConnectionChangedAsync(Subscriber, Connected, ConnectionEpoch, Resync);
     }
 
     internal sealed record DeliverPresenceRequest(PresenceSnapshot Presence) : GrainRequest<IUserPresenceGrain>

@@ -16,6 +16,9 @@ internal sealed partial class UserPresenceGrain
     /// </summary>
     private long _connectionEpoch;
 
+    /// <summary>Target → newest version forwarded to the devices: a repeat or an older state is never forwarded.</summary>
+    private readonly Dictionary<string, long> _forwardedVersions = new(StringComparer.Ordinal);
+
     private IDisposable? _graceTimer;
     private IDisposable? _expiryTimer;
     private long? _expiryTimerDueAt;
@@ -75,6 +78,8 @@ internal sealed partial class UserPresenceGrain
     private void OnDevicesConnectedChanged(bool connected)
     {
         _connectionEpoch = NextConnectionEpoch();
+        if (!connected)
+            _forwardedVersions.Clear();
         var now = NowSeconds();
         foreach (var (target, expiresAt) in _subscriptions)
         {
@@ -122,6 +127,9 @@ internal sealed partial class UserPresenceGrain
         }
         if (expiresAt <= NowSeconds())
             return Task.CompletedTask; // ended at its expiry instant; subscription_ended is on its way
+        if (_forwardedVersions.TryGetValue(target, out var forwarded) && presence.Version <= forwarded)
+            return Task.CompletedTask;
+        _forwardedVersions[target] = presence.Version;
         foreach (var device in _devices.Values)
             _ = device.OnPresenceChanged(presence);
         return Task.CompletedTask;
@@ -131,7 +139,7 @@ internal sealed partial class UserPresenceGrain
     {
         var name = NormalizeUsername(target);
         if (_devices.Count > 0 && _subscriptions.TryGetValue(name, out var expiresAt) && expiresAt > NowSeconds())
-            _ = UserGrain(name).WatcherConnectionChangedAsync(_user.Username, true, _connectionEpoch);
+            _ = UserGrain(name).WatcherConnectionChangedAsync(_user.Username, true, _connectionEpoch, resync: true);
         return Task.CompletedTask;
     }
 

@@ -14,22 +14,30 @@ internal sealed partial class UserPresenceGrain
     private IDisposable? _windowTimer;
     private bool _publishPending;
 
-    public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch)
+    public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false)
     {
-        ApplyWatcherConnection(NormalizeUsername(subscriber), connected, connectionEpoch);
+        var watcher = NormalizeUsername(subscriber);
+        if (ApplyWatcherConnection(watcher, connected, connectionEpoch) && resync && _connectedWatchers.Contains(watcher)
+            && _watchers.TryGetValue(watcher, out var expiresAt) && expiresAt > NowSeconds())
+        {
+            // The watcher drops it unless it is newer than what it already forwarded.
+            _ = UserGrain(watcher).DeliverPresenceAsync(Snapshot());
+        }
         return Task.CompletedTask;
     }
 
-    private void ApplyWatcherConnection(string watcher, bool connected, long epoch)
+    /// <summary>Records a watcher's connection state unless an older notice; returns whether it was applied.</summary>
+    private bool ApplyWatcherConnection(string watcher, bool connected, long epoch)
     {
         if (_watcherEpochs.TryGetValue(watcher, out var known) && epoch < known)
-            return;
+            return false;
         _watcherEpochs[watcher] = epoch;
         if (connected && _watchers.ContainsKey(watcher))
             _connectedWatchers.Add(watcher);
         else
             _connectedWatchers.Remove(watcher);
         UpdateKeepAlive();
+        return true;
     }
 
     private void ForgetWatcherConnection(string watcher)

@@ -291,7 +291,10 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
         await _subscriptionTable.WriteAsync([], targets.Select(RowKey).ToList(), CancellationToken.None);
         foreach (var target in targets)
+        {
             _subscriptions.Remove(target);
+            _forwardedVersions.Remove(target);
+        }
         await ReleaseTargetsAsync(targets);
         await ArmExpiryReminderAsync();
         LogUnsubscribed(GrainKey, targets.Count);
@@ -377,6 +380,8 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         if (targets.Count == 0)
             return;
         LogSubscriptionsEnded(GrainKey, targets.Count, reason);
+        foreach (var target in targets)
+            _forwardedVersions.Remove(target);
         foreach (var device in _devices.Values)
         {
             foreach (var target in targets)

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Presence.Orleans.Gateway;
+
+public static class GatewayApplicationBuilderExtensions
+{
+    private const string MiddlewareMarker = "Presence.Orleans.Gateway.Middleware";
+
+    /// <summary>
+    /// Adds the middleware that gives every failure Easemob's error body: the exception handler
+    /// (503 for storage, 400/413 for bad requests, 500 otherwise) and status-code pages (404
+    /// <c>service_resource_not_found</c> for unknown routes, 405 for a wrong method). Call it before
+    /// <see cref="MapPresenceGateway"/>; being added after the implicit developer exception page, it
+    /// answers the same way in every environment.
+    /// </summary>
+    public static IApplicationBuilder UsePresenceGateway(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Reached only if no IExceptionHandler answered; PresenceExceptionHandler always does.
+            ExceptionHandler = static context => EasemobError.InternalServerError().ExecuteAsync(context),
+        });
+        app.UseStatusCodePages(static context =>
+            EasemobError.ForStatusCode(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        app.Properties[MiddlewareMarker] = true;
+        return app;
+    }
+
+    /// <summary>
+    /// Maps the gateway: presence routes R1–R5 and the token route under <c>/{org}/{app}</c>,
+    /// <c>/health/live</c>, <c>/health/ready</c> and <c>/openapi/v1.json</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapPresenceGateway(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints is IApplicationBuilder app && !app.Properties.ContainsKey(MiddlewareMarker))
+            throw new InvalidOperationException($"Call {nameof(UsePresenceGateway)}() before {nameof(MapPresenceGateway)}().");
+        endpoints.MapPresenceApi();
+        endpoints.MapTokenApi();
+        endpoints.MapHealthApi();
+        endpoints.MapOpenApi();
+        return endpoints;
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Gateway;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>Adds the REST gateway's services; see <see cref="AddPresenceGateway(IServiceCollection)"/>.</summary>
+    public static IHostApplicationBuilder AddPresenceGateway(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddPresenceGateway();
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the REST gateway's services: apps and tokens (<c>Presence:Apps</c>), rate limits
+    /// (<c>Presence:RateLimits</c>), limits (<c>Presence:Limits</c>), the Easemob error body for every
+    /// failure, source-generated JSON, health checks and the OpenAPI document. Options are validated at
+    /// start. Grains are reached only through <c>IGrainFactory</c>, registered by the runtime.
+    /// Pair with <c>UsePresenceGateway()</c> and <c>MapPresenceGateway()</c>.
+    /// </summary>
+    public static IServiceCollection AddPresenceGateway(this IServiceCollection services)
+    {
+        services.AddOptions<PresenceAppsOptions>().BindConfiguration(PresenceAppsOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PresenceAppsOptions>, DevelopmentAppDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceAppsOptions>, PresenceAppsOptionsValidator>());
+        services.AddOptions<PresenceRateLimitOptions>().BindConfiguration(PresenceRateLimitOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceRateLimitOptions>, PresenceRateLimitOptionsValidator>());
+        services.AddOptions<PresenceLimits>().BindConfiguration(PresenceLimits.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PresenceAppRegistry>();
+        services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<PresenceRateLimiter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStartupLogger>());
+
+        services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddExceptionHandler<PresenceExceptionHandler>();
+        services.AddHealthChecks()
+            .AddCheck("self", static () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthApi.LiveTag])
+            .AddCheck<SiloReadinessHealthCheck>("runtime", tags: [HealthApi.ReadyTag])
+            .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthApi.ReadyTag]);
+        services.AddOpenApi();
+        return services;
+    }
+}

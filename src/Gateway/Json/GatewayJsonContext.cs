@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Presence.Orleans.Gateway;
+
+/// <summary>Source-generated serialization of every wire type: no reflection per call.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = false, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ResultResponse))]
+[JsonSerializable(typeof(PresenceListResponse))]
+[JsonSerializable(typeof(SubscribeResponse))]
+[JsonSerializable(typeof(SubscriptionListResponse))]
+[JsonSerializable(typeof(AppTokenResponse))]
+[JsonSerializable(typeof(UserTokenResponse))]
+[JsonSerializable(typeof(SetPresenceRequest))]
+[JsonSerializable(typeof(UsernamesRequest))]
+[JsonSerializable(typeof(UnsubscribeRequest))]
+[JsonSerializable(typeof(TokenRequest))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,0 +1,21 @@
+using Presence.Orleans.Gateway;
+using Presence.Orleans.Grains;
+using Presence.Orleans.Runtime;
+using Presence.Orleans.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services
+    .AddGrainRuntime()
+    .AddPresenceGrainReferences()
+    .AddPresenceGrains();
+builder.AddPresenceStorage();
+builder.AddPresenceGateway();
+
+var app = builder.Build();
+app.UsePresenceGateway();
+app.MapPresenceGateway();
+app.Run();
+
+/// <summary>The silo host; public so that tests can start it with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

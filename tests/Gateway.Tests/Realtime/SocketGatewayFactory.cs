@@ -24,12 +24,16 @@ public class SocketGatewayFactory : GatewayFactory
 
     public SocketGatewayFactory()
     {
-        UseKestrel(ConfigureKestrel);
+        UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, 0); // a free port: factories run side by side
+            ConfigureKestrel(options);
+        });
         _address = new(() =>
         {
             StartServer();
             var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-            return new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            return new Uri(addresses.First());
         });
     }
 

@@ -53,7 +53,9 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     public bool LoggedOut { get; private set; }
 
     /// <summary>How the connection ended, for logs and tests.</summary>
-    public string EndReason { get; private set; } = "open";
+    public string EndReason { get; private set; } = OpenReason;
+
+    private const string OpenReason = "open";
 
     // ---- IPresenceObserver: called inline on grain turns; never block ----
 
@@ -107,7 +109,8 @@ internal sealed partial class PresenceConnection : IPresenceObserver
             _closeDescription = description;
             _dropPending = dropPending;
         }
-        EndReason = $"{(int)status} {description}";
+        if (EndReason == OpenReason)
+            EndReason = $"closed {(int)status} {description}";
         _outbound.Writer.TryComplete();
         _abort.CancelAfter(_options.CloseTimeout); // real time: a stalled peer must not hold the connection forever
         LogClosing(User, Resource, (int)status, description);
@@ -128,7 +131,8 @@ internal sealed partial class PresenceConnection : IPresenceObserver
         {
             lost = true;
             LogLost(User, Resource, exception.Message);
-            EndReason = _closeRequested ? EndReason : $"lost: {exception.Message}";
+            if (EndReason == OpenReason)
+                EndReason = $"lost: {exception.Message}";
         }
         finally
         {
@@ -158,7 +162,8 @@ internal sealed partial class PresenceConnection : IPresenceObserver
                 {
                     if (socket.CloseStatus == WebSocketCloseStatus.NormalClosure && socket.CloseStatusDescription == SocketCloseCodes.LogoutDescription)
                         LoggedOut = true;
-                    EndReason = _closeRequested ? EndReason : $"client closed {(int?)socket.CloseStatus} {socket.CloseStatusDescription}";
+                    if (EndReason == OpenReason)
+                        EndReason = $"client closed {(int?)socket.CloseStatus} {socket.CloseStatusDescription}";
                     Close(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
                     return;
                 }

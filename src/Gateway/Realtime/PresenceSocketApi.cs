@@ -68,9 +68,7 @@ internal static partial class PresenceSocketApi
         services.Connections.Add(connection);
         try
         {
-            using var expiry = services.Clock.CreateTimer(
-                static s => ((PresenceConnection)s!).Close(SocketCloseCodes.TokenExpired, "token expired"),
-                connection, Max(token.ExpiresAt - services.Clock.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan);
+            using var expiry = connection.CloseWhenTokenExpires(token.ExpiresAt, services.Clock);
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 KeepAliveInterval = options.KeepAliveInterval,
@@ -109,8 +107,6 @@ internal static partial class PresenceSocketApi
             return tokens.TryValidate(app, header, out token!);
         return request.Query[AccessTokenQuery] is { Count: 1 } query && tokens.TryValidate(app, query[0], out token!);
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: connected")]
     private static partial void LogConnected(ILogger logger, string user, string resource);

@@ -112,6 +112,23 @@ public sealed class SocketConnectTests(SocketGatewayFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Connection_StaysOpenPastTheLongestTimerWait_AndClosesWith4001_WhenALongTokenExpires()
+    {
+        // Three days: more than one timer period (timers wait at most a day here, ~49 days on a real clock).
+        var token = await factory.UserTokenAsync("longlived", ttl: 3 * 24 * 3600);
+        await using var device = await SocketClient.ConnectAsync(factory.SocketUri("resource=web_1"), token);
+        await device.WaitForAsync(f => SocketClient.Type(f) == "presence");
+
+        factory.Clock.Advance(TimeSpan.FromDays(2));
+        var reply = await device.RequestAsync(SocketClient.Op("query", ("users", SocketClient.Users(["longlived"]))));
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        await device.WaitForEndAsync();
+
+        Assert.Equal("reply", SocketClient.Type(reply));
+        Assert.Equal((WebSocketCloseStatus)4001, device.CloseStatus);
+    }
+
+    [Fact]
     public async Task SecondConnection_ReplacesTheFirstWith4000_AndTheResourceStaysOnline()
     {
         await using var first = await factory.ConnectAsync("replaced", "web_1");

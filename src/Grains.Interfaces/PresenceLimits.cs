@@ -43,4 +43,13 @@ public sealed class PresenceLimits
     /// the window's end (Agora: 1 s). The first change after a quiet window goes out at once. Zero disables.
     /// </summary>
     public TimeSpan CoalescingWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// While a user has connected devices a durable reminder ticks this often, so that if the process holding the
+    /// connections dies, the grain wakes up and sets their resources offline instead of showing them online forever.
+    /// </summary>
+    public TimeSpan ConnectionCheckPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a fresh activation waits for devices to reconnect before their resources go offline.</summary>
+    public TimeSpan OrphanedConnectionTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

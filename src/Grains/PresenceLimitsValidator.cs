@@ -17,6 +17,9 @@ internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
         RequirePositive(options.MaxRequestBodyBytes, nameof(PresenceLimits.MaxRequestBodyBytes), failures);
         RequireNotNegative(options.ExtGracePeriod, nameof(PresenceLimits.ExtGracePeriod), failures);
         RequireNotNegative(options.CoalescingWindow, nameof(PresenceLimits.CoalescingWindow), failures);
+        RequireNotNegative(options.OrphanedConnectionTimeout, nameof(PresenceLimits.OrphanedConnectionTimeout), failures);
+        if (options.ConnectionCheckPeriod <= TimeSpan.Zero)
+            failures.Add($"{nameof(PresenceLimits.ConnectionCheckPeriod)} must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -2,10 +2,14 @@ using Presence.Orleans.Runtime;
 
 namespace Presence.Orleans.Grains;
 
-/// <summary>Connected devices: login and logout by connection, the <c>ext</c> grace period, precise expiry.</summary>
+/// <summary>
+/// Connected devices: login and logout by connection, orphaned connections after a crash, the <c>ext</c> grace
+/// period, precise expiry.
+/// </summary>
 internal sealed partial class UserPresenceGrain
 {
     internal const string GraceReminderName = "ext-grace";
+    internal const string ConnectionsReminderName = "connections";
 
     /// <summary>Resource → the connection registered for it. In memory: connections re-register with a new activation.</summary>
     private readonly Dictionary<string, IPresenceObserver> _devices = new(StringComparer.Ordinal);
@@ -20,6 +24,8 @@ internal sealed partial class UserPresenceGrain
     private readonly Dictionary<string, long> _forwardedVersions = new(StringComparer.Ordinal);
 
     private IDisposable? _graceTimer;
+    private IDisposable? _orphanTimer;
+    private DateTimeOffset _activatedAt;
     private IDisposable? _expiryTimer;
     private long? _expiryTimerDueAt;
 
@@ -28,10 +34,13 @@ internal sealed partial class UserPresenceGrain
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
 
+        // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
+        if (_devices.Count == 0)
+            await RegisterOrUpdateReminder(ConnectionsReminderName, _limits.ConnectionCheckPeriod, _limits.ConnectionCheckPeriod);
         // Every connection is a login, even onto a resource already online (a replaced connection, REST).
         await CommitAsync(() =>
         {
-            SetResource(resource, OnlineStatus, loggedOut: false, login: true);
+            SetResource(resource, OnlineStatus, loggedOut: false, login: true, connected: true);
             return true;
         });
 
@@ -66,11 +75,12 @@ internal sealed partial class UserPresenceGrain
         {
             if (!State.Resources.TryGetValue(resource, out var state) || (state.Status == OfflineStatus && state.LoggedOut == logout))
                 return false;
-            SetResource(resource, OfflineStatus, loggedOut: logout, login: state.Status != OfflineStatus);
+            SetResource(resource, OfflineStatus, loggedOut: logout, login: state.Status != OfflineStatus, connected: false);
             return true;
         });
         if (changed)
             Publish();
+        await ForgetConnectionsReminderIfIdleAsync();
         return Snapshot();
     }
 
@@ -162,6 +172,74 @@ internal sealed partial class UserPresenceGrain
 
     private static bool SameDevice(IPresenceObserver a, IPresenceObserver b) =>
         a is GrainReference x && b is GrainReference y ? x.GrainId == y.GrainId : ReferenceEquals(a, b);
+
+    // ---- orphaned connections (the process holding them died) ----
+
+    private bool HasOrphanedResources()
+    {
+        foreach (var (resource, state) in State.Resources)
+        {
+            if (state.Connected && state.Status != OfflineStatus && !_devices.ContainsKey(resource))
+                return true;
+        }
+        return false;
+    }
+
+    private void ArmOrphanTimer()
+    {
+        if (_orphanTimer is not null)
+            return;
+        var due = _activatedAt + _limits.OrphanedConnectionTimeout - TimeProvider.GetUtcNow();
+        _orphanTimer = RegisterTimer(_ =>
+        {
+            _orphanTimer = null;
+            return CheckConnectionsAsync();
+        }, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The periodic connections reminder (and the timer after activation): resources held by connections that
+    /// no registered device holds any more go offline — lost, as a missed heartbeat would have made them.
+    /// </summary>
+    private async Task CheckConnectionsAsync()
+    {
+        if (TimeProvider.GetUtcNow() - _activatedAt < _limits.OrphanedConnectionTimeout)
+        {
+            ArmOrphanTimer(); // just activated: reconnecting devices still have time
+            return;
+        }
+        var orphans = State.Resources
+            .Where(p => p.Value.Connected && p.Value.Status != OfflineStatus && !_devices.ContainsKey(p.Key))
+            .Select(p => p.Key)
+            .ToList();
+        if (orphans.Count > 0)
+        {
+            await CommitAsync(() =>
+            {
+                foreach (var resource in orphans)
+                    SetResource(resource, OfflineStatus, loggedOut: false, login: true, connected: false);
+                return true;
+            });
+            LogOrphansOffline(GrainKey, orphans.Count);
+            Publish();
+        }
+        await ForgetConnectionsReminderIfIdleAsync();
+    }
+
+    private async Task ForgetConnectionsReminderIfIdleAsync()
+    {
+        if (_devices.Count > 0 || State.Resources.Values.Any(r => r.Connected))
+            return;
+        try
+        {
+            await UnregisterReminder(ConnectionsReminderName);
+        }
+        catch (Exception exception)
+        {
+            // Harmless: its next tick finds nothing and tries again.
+            LogConnectionsReminderNotRemoved(exception, GrainKey);
+        }
+    }
 
     // ---- ext grace period ----
 

@@ -65,6 +65,9 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         _reminderDueAt = _subscriptions.Count == 0 ? null : ReminderUnknown;
         await ArmExpiryReminderAsync();
         ArmGraceTimer();
+        _activatedAt = TimeProvider.GetUtcNow();
+        if (HasOrphanedResources())
+            ArmOrphanTimer(); // devices of a crashed process get time to reconnect before they show offline
         LogActivated(GrainKey, _subscriptions.Count, _watchers.Count);
     }
 
@@ -153,10 +156,12 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     }
 
     /// <summary>Sets one resource; a <paramref name="login"/> (to or from "0", or a new connection) moves <c>last_time</c>.</summary>
-    private void SetResource(string resource, string status, bool loggedOut, bool login)
+    private void SetResource(string resource, string status, bool loggedOut, bool login, bool? connected = null)
     {
         var now = TimeProvider.GetUtcNow();
-        State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now, LoggedOut = loggedOut };
+        // Unless told, a resource stays connection-held while a device holds it and it is not offline.
+        var held = connected ?? (status != OfflineStatus && _devices.ContainsKey(resource));
+        State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now, LoggedOut = loggedOut, Connected = held };
         if (login)
             State.LastTime = now.ToUnixTimeSeconds();
         EvictResourcesOverLimit(keep: resource);
@@ -324,6 +329,9 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
                 break;
             case GraceReminderName:
                 await ClearExtAfterGraceAsync();
+                break;
+            case ConnectionsReminderName:
+                await CheckConnectionsAsync();
                 break;
             default:
                 LogUnknownReminder(GrainKey, reminderName);
@@ -602,6 +610,12 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: a new connection replaced the device of {Resource}")]
     private partial void LogDeviceReplaced(string grainKey, string resource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: {Count} resources held by connections that no longer exist went offline")]
+    private partial void LogOrphansOffline(string grainKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey}: the connections reminder could not be removed; its next tick tries again")]
+    private partial void LogConnectionsReminderNotRemoved(Exception exception, string grainKey);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: ext cleared after the grace period")]
     private partial void LogExtClearedAfterGrace(string grainKey);

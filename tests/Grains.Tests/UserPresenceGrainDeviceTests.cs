@@ -179,4 +179,86 @@ public sealed class UserPresenceGrainDeviceTests
 
         Assert.Equal("", offline.Ext);
     }
+
+    [Fact]
+    public async Task OrphanedResource_GoesOfflineForWatchers_AMinuteAfterTheUserIsActivatedAgain()
+    {
+        await using var first = await PresenceTestSilo.StartAsync(limits: l => l.CoalescingWindow = TimeSpan.Zero);
+        await TestDevice.ConnectAsync(first, "a", "web_1");
+        await first.User("a").SetStatusAsync("rest", "1", null); // not held by a connection: stays
+        await first.User("w").SubscribeAsync(["a"], 36000);
+        await first.StopAsync(); // as far as the state knows, a crash: nobody disconnected web_1
+
+        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first, limits: l => l.CoalescingWindow = TimeSpan.Zero);
+        var watcher = await TestDevice.ConnectAsync(second, "w", "web_1"); // announces itself to a, which activates
+        await second.User("a").GetWatchersAsync();
+        second.Clock.Advance(TimeSpan.FromSeconds(59));
+        var beforeTimeout = await second.User("a").GetPresenceAsync();
+        second.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        await Eventually.TrueAsync(() => watcher.EventsOf("a").Any(e => e.Status["web_1"] == "0"), because: "the orphaned resource goes offline");
+        var presence = await second.User("a").GetPresenceAsync();
+        Assert.Equal("1", beforeTimeout.Status["web_1"]); // devices get time to reconnect first
+        Assert.Equal("1", presence.Status["rest"]);
+        Assert.Equal(PresenceStatusType.Online, presence.StatusType);
+        Assert.Null(await second.ReminderTable.ReadRowAsync(ConnectionsReminderKey("a"), UserPresenceGrain.ConnectionsReminderName, default));
+    }
+
+    [Fact]
+    public async Task OrphanedResource_GoesOffline_WhenOnlyTheConnectionsReminderWakesTheUser()
+    {
+        await using var first = await PresenceTestSilo.StartAsync();
+        await TestDevice.ConnectAsync(first, "a", "web_1");
+        await first.StopAsync();
+
+        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
+        second.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Eventually.TrueAsync(
+            async () => await second.ReminderTable.ReadRowAsync(ConnectionsReminderKey("a"), UserPresenceGrain.ConnectionsReminderName, default) is { } row
+                && row.NextDueAt > second.Clock.GetUtcNow(),
+            because: "the tick activated a");
+        second.Clock.Advance(TimeSpan.FromSeconds(60));
+
+        await Eventually.TrueAsync(async () => (await second.StoredStateAsync("a")).State.Resources["web_1"].Status == "0", because: "the orphan goes offline");
+        Assert.False((await second.StoredStateAsync("a")).State.Resources["web_1"].Connected);
+    }
+
+    private static Presence.Orleans.Runtime.GrainId ConnectionsReminderKey(string username) =>
+        new(PresenceTestSilo.UserGrainType, PresenceTestSilo.Key(username).ToString());
+
+    [Fact]
+    public async Task ConnectedResource_StaysOnline_WhenItsDeviceReconnectsAfterTheProcessDied()
+    {
+        await using var first = await PresenceTestSilo.StartAsync();
+        await TestDevice.ConnectAsync(first, "a", "web_1");
+        await first.StopAsync();
+
+        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
+        await TestDevice.ConnectAsync(second, "a", "web_1");
+        second.Clock.Advance(TimeSpan.FromMinutes(11));
+        await Eventually.TrueAsync(
+            async () => await second.ReminderTable.ReadRowAsync(ConnectionsReminderKey("a"), UserPresenceGrain.ConnectionsReminderName, default) is { } row
+                && row.NextDueAt > second.Clock.GetUtcNow(),
+            because: "the tick was delivered");
+
+        Assert.Equal("1", (await second.User("a").GetPresenceAsync()).Status["web_1"]);
+    }
+
+    [Fact]
+    public async Task ConnectionsReminder_IsRemoved_WhenTheLastDeviceDisconnects()
+    {
+        await using var silo = await StartAsync();
+        var web = await TestDevice.ConnectAsync(silo, "a", "web_1");
+        var ios = await TestDevice.ConnectAsync(silo, "a", "ios_1");
+        var key = ConnectionsReminderKey("a");
+
+        var whileConnected = await silo.ReminderTable.ReadRowAsync(key, UserPresenceGrain.ConnectionsReminderName, default);
+        await web.DisconnectAsync(logout: false);
+        var afterOne = await silo.ReminderTable.ReadRowAsync(key, UserPresenceGrain.ConnectionsReminderName, default);
+        await ios.DisconnectAsync(logout: false);
+
+        Assert.NotNull(whileConnected);
+        Assert.NotNull(afterOne);
+        Assert.Null(await silo.ReminderTable.ReadRowAsync(key, UserPresenceGrain.ConnectionsReminderName, default));
+    }
 }

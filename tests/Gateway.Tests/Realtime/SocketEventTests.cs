@@ -134,6 +134,8 @@ public sealed class SocketEventTests(SocketGatewayFactory factory) : IClassFixtu
         var pipelined = Enumerable.Range(0, changes).Select(i => device.SendRequestAsync(Op("set_status", ("ext", $"s{i}")))).ToList();
         var rest = Enumerable.Range(0, changes).Select(i => factory.SetPresenceAsync("order.b", $"rest_{i % 3}", $"r{i}")).ToList();
         await Task.WhenAll(pipelined.Cast<Task>().Concat(rest));
+        foreach (var id in pipelined)
+            await device.ReplyToAsync(await id); // sent is not done: wait until the server answered each
         var final = await factory.PresenceAsync("order.b");
         var last = await watcher.WaitForAsync(EventOf("order.b", f => Api.Str(f, "ext") == Api.Str(final, "ext") && Api.StatusMap(f).Count == 4), EventDeadline);
 

@@ -8,8 +8,8 @@ public sealed class SocketHeartbeatTests(SocketHeartbeatTests.FastHeartbeatFacto
 {
     public sealed class FastHeartbeatFactory : SocketGatewayFactory
     {
-        public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
-        public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+        public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+        public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
         {

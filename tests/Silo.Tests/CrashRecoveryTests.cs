@@ -1,0 +1,167 @@
+namespace Presence.Orleans.Silo.Tests;
+
+/// <summary>
+/// Issue 4's "done when": with PostgreSQL storage, killing the silo with SIGKILL right after an acknowledged call
+/// and starting it again shows that call's effect. Nothing is read between the acknowledgement and the kill.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class CrashRecoveryTests(PostgresFixture fixture, ITestOutputHelper output) : SiloTestBase(fixture, output)
+{
+    private const int Hour = 3600;
+
+    /// <summary>A target that admits one watcher makes the target's side of a subscription visible through R2.</summary>
+    private static readonly Dictionary<string, string> OneWatcherPerUser = new() { ["Presence:Limits:MaxSubscribersPerUser"] = "1" };
+
+    [Fact]
+    public async Task SetPresence_StatusExtAndLastTimeSurvive_WhenTheSiloIsKilledAfterEachCall()
+    {
+        var silo = await StartSiloAsync(await NewDatabaseAsync());
+
+        // Login of "web" with an ext.
+        var before = Now();
+        await silo.Client.SetPresenceAsync("alice", "web", "1", "hello");
+        var after = Now();
+        silo = await KillAndRestartAsync(silo);
+
+        var presence = await silo.Client.GetPresenceAsync("alice");
+        Assert.Equal(new SortedDictionary<string, string> { ["web"] = "1" }, presence.SortedStatus);
+        Assert.Equal("hello", presence.Ext);
+        Assert.InRange(presence.LastTime, before, after);
+
+        // A second device logs in with a custom status (absent counts as offline, so last_time moves) and a new ext.
+        before = Now();
+        await silo.Client.SetPresenceAsync("alice", "android_123", "busy", "in a meeting");
+        after = Now();
+        silo = await KillAndRestartAsync(silo);
+
+        presence = await silo.Client.GetPresenceAsync("alice");
+        Assert.Equal(new SortedDictionary<string, string> { ["android_123"] = "busy", ["web"] = "1" }, presence.SortedStatus);
+        Assert.Equal("in a meeting", presence.Ext);
+        Assert.InRange(presence.LastTime, before, after);
+
+        // Logout of "web" (kept as "0") with ext cleared: last_time moves.
+        before = Now();
+        await silo.Client.SetPresenceAsync("alice", "web", "0", "");
+        after = Now();
+        silo = await KillAndRestartAsync(silo);
+
+        presence = await silo.Client.GetPresenceAsync("alice");
+        Assert.Equal(new SortedDictionary<string, string> { ["android_123"] = "busy", ["web"] = "0" }, presence.SortedStatus);
+        Assert.Equal("", presence.Ext);
+        Assert.InRange(presence.LastTime, before, after);
+    }
+
+    [Fact]
+    public async Task Subscribe_BothSidesSurvive_WhenTheSiloIsKilledAfterTheCall()
+    {
+        var database = await NewDatabaseAsync();
+        var silo = await StartSiloAsync(database, OneWatcherPerUser);
+
+        var (subscribed, failed) = await silo.Client.SubscribeAsync("alice", Hour, "bob");
+        Assert.Empty(failed);
+        var expiry = Assert.Single(subscribed, p => p.Key == "bob").Value;
+        silo = await KillAndRestartAsync(silo);
+
+        // Subscriber's side: R5 lists it with the expiry R2 answered.
+        Assert.Equal([("bob", expiry)], await silo.Client.GetSubscriptionsAsync("alice"));
+        Assert.Equal(new Dictionary<string, long> { ["bob"] = expiry }, await database.SubscriptionRowsOfAsync("alice"));
+        // Target's side: bob's watcher set is loaded from the rows on activation, so alice fills his one place.
+        var third = await silo.Client.SubscribeAsync("carol", Hour, "bob");
+        Assert.Empty(third.Subscribed);
+        Assert.Equal(["bob"], third.Failed);
+        // ... and alice, already a watcher, may renew.
+        var renewed = await silo.Client.SubscribeAsync("alice", 2 * Hour, "bob");
+        Assert.Empty(renewed.Failed);
+        var renewedExpiry = Assert.Single(renewed.Subscribed).Value;
+        Assert.True(renewedExpiry > expiry, $"renewed expiry {renewedExpiry} is not after {expiry}");
+        silo = await KillAndRestartAsync(silo);
+
+        Assert.Equal([("bob", renewedExpiry)], await silo.Client.GetSubscriptionsAsync("alice"));
+        Assert.Equal(["bob"], (await silo.Client.SubscribeAsync("carol", Hour, "bob")).Failed);
+        Assert.Empty(await silo.Client.GetSubscriptionsAsync("carol"));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_RemovedSubscriptionStaysGone_WhenTheSiloIsKilledAfterTheCall()
+    {
+        var database = await NewDatabaseAsync();
+        var silo = await StartSiloAsync(database, OneWatcherPerUser);
+        var (subscribed, _) = await silo.Client.SubscribeAsync("alice", Hour, "bob", "carol");
+        Assert.Equal(2, subscribed.Count);
+
+        await silo.Client.UnsubscribeAsync("alice", "bob");
+        silo = await KillAndRestartAsync(silo);
+
+        Assert.Equal([("carol", subscribed["carol"])], await silo.Client.GetSubscriptionsAsync("alice"));
+        Assert.Equal(["carol"], (await database.SubscriptionRowsOfAsync("alice")).Keys);
+        // Bob's one place is free again after the restart: alice is no longer among his stored watchers.
+        var dave = await silo.Client.SubscribeAsync("dave", Hour, "bob");
+        Assert.Empty(dave.Failed);
+        Assert.Equal(["bob"], dave.Subscribed.Keys);
+        // Carol's place is still taken by alice.
+        Assert.Equal(["carol"], (await silo.Client.SubscribeAsync("dave", Hour, "carol")).Failed);
+    }
+
+    [Fact]
+    public async Task UnsubscribeAll_EverySubscriptionAndTheReminderStayGone_WhenTheSiloIsKilledAfterTheCall()
+    {
+        var database = await NewDatabaseAsync();
+        var silo = await StartSiloAsync(database, OneWatcherPerUser);
+        await silo.Client.SubscribeAsync("alice", Hour, "bob", "carol");
+        Assert.Single(await database.RemindersOfAsync("alice"));
+
+        // An empty list removes all (Tencent semantics).
+        await silo.Client.UnsubscribeAsync("alice");
+        silo = await KillAndRestartAsync(silo);
+
+        Assert.Empty(await silo.Client.GetSubscriptionsAsync("alice"));
+        Assert.Empty(await database.SubscriptionRowsOfAsync("alice"));
+        Assert.Empty(await database.RemindersOfAsync("alice"));
+        // Both targets admit a new watcher: alice is gone from their stored watchers too.
+        var dave = await silo.Client.SubscribeAsync("dave", Hour, "bob", "carol");
+        Assert.Empty(dave.Failed);
+        Assert.Equal(2, dave.Subscribed.Count);
+    }
+
+    [Fact]
+    public async Task ExpiredSubscription_IsAbsentAndItsRowDeletedByTheReminder_WhenItExpiredWhileTheSiloWasDown()
+    {
+        var database = await NewDatabaseAsync();
+        // Phase 1 and 2 run with reminders effectively off, so what R5 shows cannot come from a reminder having run.
+        var remindersOff = new Dictionary<string, string> { ["Presence:Runtime:ReminderPollPeriod"] = "01:00:00" };
+        var silo = await StartSiloAsync(database, remindersOff);
+
+        var shortLived = await silo.Client.SubscribeAsync("alice", 2, "bob");
+        var expiresAt = Assert.Single(shortLived.Subscribed).Value;
+        var longLived = await silo.Client.SubscribeAsync("alice", Hour, "dave");
+        var daveExpiry = Assert.Single(longLived.Subscribed).Value;
+        var carolExpiry = Assert.Single((await silo.Client.SubscribeAsync("carol", 2, "bob")).Subscribed).Value;
+        await silo.KillAsync();
+
+        // The subscriptions to bob expire while no silo runs (an expired one is gone at its expiry second).
+        await Eventually.TrueAsync(() => Now() >= Math.Max(expiresAt, carolExpiry), TimeSpan.FromSeconds(10), "the wall clock to pass the expiries");
+
+        silo = await StartSiloAsync(database, remindersOff);
+        Assert.Equal([("dave", daveExpiry)], await silo.Client.GetSubscriptionsAsync("alice"));
+        Assert.Empty(await silo.Client.GetSubscriptionsAsync("carol"));
+        // R5 hides them; the rows are still there for the reminder to delete.
+        Assert.Equal(["alice", "carol"], (await database.SubscriptionRowsToAsync("bob")).Keys.Order());
+        await silo.KillAsync();
+
+        // Default reminder polling, and nobody reads alice or carol: the durable reminders delete the rows.
+        silo = await StartSiloAsync(database);
+        await Eventually.TrueAsync(
+            async () => (await database.SubscriptionRowsToAsync("bob")).Count == 0,
+            TimeSpan.FromSeconds(20),
+            "the expiry reminders to delete the expired rows");
+        Assert.Equal(new Dictionary<string, long> { ["dave"] = daveExpiry }, await database.SubscriptionRowsOfAsync("alice"));
+        // Carol has nothing left, so her one-shot reminder is gone; alice's now waits for dave's expiry.
+        await Eventually.TrueAsync(async () => (await database.RemindersOfAsync("carol")).Count == 0, because: "carol's reminder to be removed");
+        await Eventually.TrueAsync(
+            async () => (await database.RemindersOfAsync("alice")).Values.SequenceEqual([daveExpiry]),
+            because: "alice's reminder to move to dave's expiry");
+        Assert.Equal([("dave", daveExpiry)], await silo.Client.GetSubscriptionsAsync("alice"));
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+}

@@ -136,13 +136,14 @@ public sealed class SocketEventTests(SocketGatewayFactory factory) : IClassFixtu
         await Task.WhenAll(pipelined.Cast<Task>().Concat(rest));
         foreach (var id in pipelined)
             await device.ReplyToAsync(await id); // sent is not done: wait until the server answered each
-        var final = await factory.PresenceAsync("order.b");
-        var last = await watcher.WaitForAsync(EventOf("order.b", f => Api.Str(f, "ext") == Api.Str(final, "ext") && Api.StatusMap(f).Count == 4), EventDeadline);
+        var finalVersion = (await device.RequestAsync(Op("query", ("users", Users(["order.b"]))))).GetProperty("result")[0].GetProperty("version").GetInt64();
+        var last = await watcher.WaitForAsync(EventOf("order.b", f => Version(f) == finalVersion), EventDeadline, $"version {finalVersion}");
 
         var versions = watcher.EventsOf("order.b").Select(Version).ToList();
         Assert.Equal(Enumerable.Range((int)versions[0], versions.Count).Select(v => (long)v), versions);
         Assert.Equal(1 + 2 * changes, versions.Count); // the login, then every change once
         Assert.Equal(versions[^1], Version(last));
+        Assert.Equal(4, Api.StatusMap(last).Count); // web_1 and the three REST resources
     }
 
     [Fact]

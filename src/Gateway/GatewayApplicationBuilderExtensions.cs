@@ -23,12 +23,14 @@ public static class GatewayApplicationBuilderExtensions
         });
         app.UseStatusCodePages(static context =>
             EasemobError.ForStatusCode(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        // Keep-alive settings are per connection (Presence:WebSocket), set when each socket is accepted.
+        app.UseWebSockets();
         app.Properties[MiddlewareMarker] = true;
         return app;
     }
 
     /// <summary>
-    /// Maps the gateway: presence routes R1–R5 and the token route under <c>/{org}/{app}</c>,
+    /// Maps the gateway: presence routes R1–R5, the token route and the WebSocket route under <c>/{org}/{app}</c>,
     /// <c>/health/live</c>, <c>/health/ready</c> and <c>/openapi/v1.json</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapPresenceGateway(this IEndpointRouteBuilder endpoints)
@@ -37,6 +39,7 @@ public static class GatewayApplicationBuilderExtensions
             throw new InvalidOperationException($"Call {nameof(UsePresenceGateway)}() before {nameof(MapPresenceGateway)}().");
         endpoints.MapPresenceApi();
         endpoints.MapTokenApi();
+        endpoints.MapPresenceSocket();
         endpoints.MapPingApi();
         endpoints.MapHealthApi();
         endpoints.MapOpenApi();

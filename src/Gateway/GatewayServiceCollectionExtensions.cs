@@ -17,8 +17,9 @@ public static class GatewayServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the REST gateway's services: apps and tokens (<c>Presence:Apps</c>), rate limits
-    /// (<c>Presence:RateLimits</c>), limits (<c>Presence:Limits</c>), the Easemob error body for every
+    /// Adds the gateway's services: apps and tokens (<c>Presence:Apps</c>), rate limits
+    /// (<c>Presence:RateLimits</c>), limits (<c>Presence:Limits</c>), real-time connections
+    /// (<c>Presence:WebSocket</c>), the Easemob error body for every
     /// failure, source-generated JSON, health checks and the OpenAPI document. Options are validated at
     /// start. Grains are reached only through <c>IGrainFactory</c>, registered by the runtime.
     /// Pair with <c>UsePresenceGateway()</c> and <c>MapPresenceGateway()</c>.
@@ -31,12 +32,16 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<PresenceRateLimitOptions>().BindConfiguration(PresenceRateLimitOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceRateLimitOptions>, PresenceRateLimitOptionsValidator>());
         services.AddOptions<PresenceLimits>().BindConfiguration(PresenceLimits.SectionName);
+        services.AddOptions<PresenceSocketOptions>().BindConfiguration(PresenceSocketOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceSocketOptions>, PresenceSocketOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PresenceAppRegistry>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<PresenceRateLimiter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStartupLogger>());
+        services.TryAddSingleton<PresenceConnectionRegistry>();
+        services.AddHostedService(static sp => sp.GetRequiredService<PresenceConnectionRegistry>());
 
         services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddExceptionHandler<PresenceExceptionHandler>();

@@ -6,9 +6,15 @@ namespace Presence.Orleans.Grains;
 /// The presence of one user of one app, keyed <c>{org}/{app}/{username}</c> (see <see cref="UserKey"/>).
 /// It holds per-resource statuses, <c>ext</c>, <c>last_time</c> and a version, the user's subscriptions
 /// (as subscriber) and the user's watchers (as target). Subscriber grains call targets (awaited); targets
-/// never await subscribers, so two users subscribing to each other cannot deadlock.
+/// never await subscribers — they notify them one way — so two users subscribing to each other cannot deadlock.
 /// Usernames passed in and out are bare lower-case usernames of the same app.
 /// </summary>
+/// <remarks>
+/// Real time: a device's connection registers an <see cref="IPresenceObserver"/> with <see cref="ConnectAsync"/>.
+/// A user with connected devices tells its targets so (<see cref="WatcherConnectionChangedAsync"/>); a target
+/// then sends each change only to connected watchers (<see cref="DeliverPresenceAsync"/>), never activating
+/// the offline ones, and each watcher forwards it to its devices while its subscription is live.
+/// </remarks>
 public interface IUserPresenceGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -18,6 +24,20 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext);
 
     Task<PresenceSnapshot> GetPresenceAsync();
+
+    /// <summary>
+    /// A device connected as <paramref name="resource"/>: the resource logs in (status "1", <c>last_time</c> now)
+    /// and <paramref name="device"/> receives this user's changes and the events of its subscriptions. A device
+    /// already connected with that resource is told <see cref="SessionEndReason.Replaced"/> and dropped.
+    /// </summary>
+    Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device);
+
+    /// <summary>
+    /// The device's connection ended: the resource goes offline ("0"); with <paramref name="logout"/> it counts
+    /// as an explicit logout (all resources logged out = <see cref="PresenceStatusType.Unlogined"/>). Ignored when
+    /// <paramref name="device"/> is no longer the resource's device (it was replaced).
+    /// </summary>
+    Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout);
 
     /// <summary>
     /// Subscribes this user to each of <paramref name="usernames"/> for <paramref name="expirySeconds"/>,
@@ -32,12 +52,29 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// <summary>Live subscriptions ordered by uid, paged (1-based page number).</summary>
     Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize);
 
-    /// <summary>Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.</summary>
-    Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds);
+    /// <summary>
+    /// Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.
+    /// <paramref name="connected"/> and <paramref name="connectionEpoch"/> are as in <see cref="WatcherConnectionChangedAsync"/>.
+    /// </summary>
+    Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0);
 
     /// <summary>Target side of unsubscribe, expiry and eviction.</summary>
     Task RemoveWatcherAsync(string subscriber);
 
     /// <summary>Live watchers of this user ordered by uid (operators and consistency checks).</summary>
     Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync();
+
+    /// <summary>
+    /// One way. Target side: the watcher's first device connected, or its last one disconnected. The watcher's
+    /// <paramref name="connectionEpoch"/> grows with each such change, so a late, older notice is ignored.
+    /// With <paramref name="resync"/> the target answers with its current state (a watcher re-announcing itself
+    /// to a fresh activation may have missed a change).
+    /// </summary>
+    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false);
+
+    /// <summary>One way. Watcher side: a target changed; forwarded to this user's devices while the subscription is live.</summary>
+    Task DeliverPresenceAsync(PresenceSnapshot presence);
+
+    /// <summary>One way. Watcher side: <paramref name="target"/> lost its activation; a connected watcher announces itself again.</summary>
+    Task TargetResetAsync(string target);
 }

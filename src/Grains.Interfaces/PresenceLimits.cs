@@ -31,4 +31,25 @@ public sealed class PresenceLimits
 
     /// <summary>Maximum request body, in bytes (SPEC §5: 16 KiB).</summary>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// How long <c>ext</c> survives the user's last resource going offline (Tencent: 30 s); a resource coming
+    /// back online within it keeps <c>ext</c>. Zero clears it at once.
+    /// </summary>
+    public TimeSpan ExtGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Changes of one user within this window after an event are merged into one event of the latest state at
+    /// the window's end (Agora: 1 s). The first change after a quiet window goes out at once. Zero disables.
+    /// </summary>
+    public TimeSpan CoalescingWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// While a user has connected devices a durable reminder ticks this often, so that if the process holding the
+    /// connections dies, the grain wakes up and sets their resources offline instead of showing them online forever.
+    /// </summary>
+    public TimeSpan ConnectionCheckPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a fresh activation waits for devices to reconnect before their resources go offline.</summary>
+    public TimeSpan OrphanedConnectionTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

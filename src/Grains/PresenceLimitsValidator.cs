@@ -15,6 +15,11 @@ internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
         RequirePositive(options.MaxUsersPerRestCall, nameof(PresenceLimits.MaxUsersPerRestCall), failures);
         RequirePositive(options.MaxPageSize, nameof(PresenceLimits.MaxPageSize), failures);
         RequirePositive(options.MaxRequestBodyBytes, nameof(PresenceLimits.MaxRequestBodyBytes), failures);
+        RequireNotNegative(options.ExtGracePeriod, nameof(PresenceLimits.ExtGracePeriod), failures);
+        RequireNotNegative(options.CoalescingWindow, nameof(PresenceLimits.CoalescingWindow), failures);
+        RequireNotNegative(options.OrphanedConnectionTimeout, nameof(PresenceLimits.OrphanedConnectionTimeout), failures);
+        if (options.ConnectionCheckPeriod <= TimeSpan.Zero)
+            failures.Add($"{nameof(PresenceLimits.ConnectionCheckPeriod)} must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -22,5 +27,11 @@ internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
     {
         if (value <= 0)
             failures.Add($"{name} must be positive.");
+    }
+
+    private static void RequireNotNegative(TimeSpan value, string name, List<string> failures)
+    {
+        if (value < TimeSpan.Zero)
+            failures.Add($"{name} must not be negative.");
     }
 }

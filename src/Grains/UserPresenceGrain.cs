@@ -10,14 +10,15 @@ namespace Presence.Orleans.Grains;
 /// The presence of one user (key <c>{org}/{app}/{username}</c>): per-resource statuses, <c>ext</c>,
 /// <c>last_time</c> and a version, persisted as one small blob; plus both ends of the user's
 /// subscriptions, persisted as rows of <see cref="ISubscriptionTable"/> and held here as two maps.
-/// This grain as subscriber awaits its targets; as target it never calls anyone, so calls only ever
-/// flow subscriber → target. Crossed subscriptions (A → B while B → A) still need the runtime to let
-/// the target-side calls interleave with an awaiting turn; until it does they can deadlock.
+/// This grain as subscriber awaits its targets; as target it only ever calls its watchers one way, so
+/// no call chain waits in a circle (crossed subscriptions rely on the target-side calls interleaving).
+/// Connected devices and real-time fan-out live in the other parts of this class.
 /// </summary>
 internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUserPresenceGrain, IRemindable
 {
     internal const string ExpiryReminderName = "subscriptions-expiry";
     private const string OfflineStatus = "0";
+    private const string OnlineStatus = "1";
     private const int MaxUsernameBytes = 64;
 
     /// <summary>Marks "armed state unknown" (after activation), so the next arm always writes.</summary>
@@ -63,6 +64,10 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         // A crash between a row write and arming could have left the reminder stale: re-arm once per activation.
         _reminderDueAt = _subscriptions.Count == 0 ? null : ReminderUnknown;
         await ArmExpiryReminderAsync();
+        ArmGraceTimer();
+        _activatedAt = TimeProvider.GetUtcNow();
+        if (HasOrphanedResources())
+            ArmOrphanTimer(); // devices of a crashed process get time to reconnect before they show offline
         LogActivated(GrainKey, _subscriptions.Count, _watchers.Count);
     }
 
@@ -75,37 +80,25 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         if (ext is not null && Encoding.UTF8.GetByteCount(ext) > _limits.MaxExtBytes)
             throw new ArgumentException("ext is too big ", nameof(ext));
 
-        // An absent resource counts as offline, so setting "0" on it changes nothing.
-        var previous = State.Resources.TryGetValue(resource, out var current) ? current.Status : OfflineStatus;
-        var statusChanged = previous != status;
-        var extChanged = ext is not null && ext != State.Ext;
-        if (!statusChanged && !extChanged)
-            return Snapshot();
-
-        var before = State.Clone();
-        var now = TimeProvider.GetUtcNow();
-        if (statusChanged)
+        var changed = await CommitAsync(() =>
         {
-            State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now };
-            if (previous == OfflineStatus || status == OfflineStatus)
-                State.LastTime = now.ToUnixTimeSeconds(); // login or logout
-            EvictResourcesOverLimit(keep: resource);
-        }
-        if (extChanged)
-            State.Ext = ext!;
-        State.Version++;
-
-        try
+            // An absent resource counts as offline, so setting "0" on it changes nothing.
+            var previous = State.Resources.TryGetValue(resource, out var current) ? current.Status : OfflineStatus;
+            var statusChanged = previous != status;
+            var extChanged = ext is not null && ext != State.Ext;
+            if (!statusChanged && !extChanged)
+                return false;
+            if (statusChanged)
+                SetResource(resource, status, loggedOut: false, login: previous == OfflineStatus || status == OfflineStatus);
+            if (extChanged)
+                State.Ext = ext!;
+            return true;
+        });
+        if (changed)
         {
-            await WriteStateAsync();
+            LogStatusChanged(GrainKey, resource, status, State.Version);
+            Publish();
         }
-        catch
-        {
-            State = before; // what clients were told must match what is stored
-            throw;
-        }
-        LogStatusChanged(GrainKey, resource, status, State.Version);
-        // Issue 3: publish the new snapshot to watchers and the user's other devices here.
         return Snapshot();
     }
 
@@ -136,17 +129,76 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         return new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType());
     }
 
-    /// <summary>The one place that derives the status type (issue 3 adds explicit logout → unlogined).</summary>
+    /// <summary>
+    /// The one place that derives the status type: online when any resource is; unlogined when none was ever
+    /// seen or every one logged out explicitly; otherwise offline (lost, or set to "0" over REST).
+    /// </summary>
     private PresenceStatusType GetStatusType()
     {
-        if (State.Resources.Count == 0)
-            return PresenceStatusType.Unlogined;
+        var allLoggedOut = true;
         foreach (var resource in State.Resources.Values)
         {
             if (resource.Status != OfflineStatus)
                 return PresenceStatusType.Online;
+            allLoggedOut &= resource.LoggedOut;
         }
-        return PresenceStatusType.Offline;
+        return allLoggedOut ? PresenceStatusType.Unlogined : PresenceStatusType.Offline;
+    }
+
+    private bool IsOnline()
+    {
+        foreach (var resource in State.Resources.Values)
+        {
+            if (resource.Status != OfflineStatus)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Sets one resource; a <paramref name="login"/> (to or from "0", or a new connection) moves <c>last_time</c>.</summary>
+    private void SetResource(string resource, string status, bool loggedOut, bool login, bool? connected = null)
+    {
+        var now = TimeProvider.GetUtcNow();
+        // Unless told, a resource stays connection-held while a device holds it and it is not offline.
+        var held = connected ?? (status != OfflineStatus && _devices.ContainsKey(resource));
+        State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now, LoggedOut = loggedOut, Connected = held };
+        if (login)
+            State.LastTime = now.ToUnixTimeSeconds();
+        EvictResourcesOverLimit(keep: resource);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (which returns false, having touched nothing, when there is nothing to
+    /// change), bumps the version and writes once; memory is rolled back if the write fails, so what clients are
+    /// told always matches what is stored. Also starts or cancels the <c>ext</c> grace period. The caller publishes.
+    /// </summary>
+    private async Task<bool> CommitAsync(Func<bool> change)
+    {
+        var before = State.Clone();
+        var wasOnline = IsOnline();
+        if (!change())
+            return false;
+        State.Version++;
+        var graceStarted = UpdateExtGrace(wasOnline);
+        try
+        {
+            // The durable backstop goes first: a crash between the two leaves only a tick that finds nothing to do.
+            if (graceStarted)
+                await RegisterOrUpdateReminder(GraceReminderName, _limits.ExtGracePeriod, TimeSpan.Zero);
+            await WriteStateAsync();
+        }
+        catch
+        {
+            State = before;
+            throw;
+        }
+        DropDevicesWithoutResource();
+        var graceCancelled = before.ExtClearAt is not null && State.ExtClearAt is null;
+        if (graceStarted || graceCancelled)
+            ArmGraceTimer();
+        if (graceCancelled)
+            await ForgetGraceReminderAsync();
+        return true;
     }
 
     // ---- Subscriber side ----
@@ -170,7 +222,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         // 1. Each target admits us (or is full). Targets never call back (no A → B → A chain); crossed
         //    subscriptions are the runtime caveat noted on the class.
         var calls = targets
-            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt)))
+            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, _devices.Count > 0, _connectionEpoch)))
             .ToList();
         var accepted = new Dictionary<string, PresenceSnapshot>(StringComparer.Ordinal);
         var failed = new List<string>();
@@ -218,10 +270,10 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         foreach (var target in kept)
             _subscriptions[target] = expiresAt;
 
-        // 4. Rows are gone, now tell the targets; then the reminder follows the new earliest expiry.
-        await ReleaseTargetsAsync(expired.Concat(evicted));
+        // 4. Rows are gone: tell our devices, then the targets; then the reminder follows the new earliest expiry.
         OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
         OnSubscriptionsEnded(evicted, SubscriptionEndReason.Evicted);
+        await ReleaseTargetsAsync(expired.Concat(evicted));
         await ArmExpiryReminderAsync();
 
         LogSubscribed(GrainKey, kept.Count, failed.Count, evicted.Count);
@@ -244,7 +296,10 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
         await _subscriptionTable.WriteAsync([], targets.Select(RowKey).ToList(), CancellationToken.None);
         foreach (var target in targets)
+        {
             _subscriptions.Remove(target);
+            _forwardedVersions.Remove(target);
+        }
         await ReleaseTargetsAsync(targets);
         await ArmExpiryReminderAsync();
         LogUnsubscribed(GrainKey, targets.Count);
@@ -265,15 +320,29 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     /// <summary>Durable expiry: the one-shot reminder fires at the earliest expiry and is re-armed for the next.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != ExpiryReminderName)
+        switch (reminderName)
         {
-            LogUnknownReminder(GrainKey, reminderName);
-            await UnregisterReminder(reminderName);
-            return;
+            case ExpiryReminderName:
+                // This one-shot is spent, but an activation may have re-armed meanwhile: settle it explicitly below.
+                _reminderDueAt = ReminderUnknown;
+                await ExpireDueSubscriptionsAsync();
+                break;
+            case GraceReminderName:
+                await ClearExtAfterGraceAsync();
+                break;
+            case ConnectionsReminderName:
+                await CheckConnectionsAsync();
+                break;
+            default:
+                LogUnknownReminder(GrainKey, reminderName);
+                await UnregisterReminder(reminderName);
+                break;
         }
+    }
 
-        // This one-shot is spent, but an activation may have re-armed meanwhile: settle it explicitly below.
-        _reminderDueAt = ReminderUnknown;
+    /// <summary>Ends every subscription whose expiry has passed (reminder or, with devices connected, the precise timer).</summary>
+    private async Task ExpireDueSubscriptionsAsync()
+    {
         var now = NowSeconds();
         var expired = _subscriptions.Where(p => p.Value <= now).Select(p => p.Key).ToList();
         if (expired.Count > 0)
@@ -281,8 +350,8 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
             await _subscriptionTable.WriteAsync([], expired.Select(RowKey).ToList(), CancellationToken.None);
             foreach (var target in expired)
                 _subscriptions.Remove(target);
-            await ReleaseTargetsAsync(expired);
             OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
+            await ReleaseTargetsAsync(expired);
         }
         await ArmExpiryReminderAsync();
     }
@@ -310,13 +379,22 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     }
 
     /// <summary>
-    /// The single place where subscriptions end without the subscriber asking (expired, evicted).
-    /// Issue 3: push <c>subscription_ended {uid, reason}</c> to this user's connected devices from here.
+    /// The single place where subscriptions end without the subscriber asking (expired, evicted): the connected
+    /// devices get <c>subscription_ended</c>. Called once the subscriptions left memory, so nothing of those
+    /// targets is forwarded after it.
     /// </summary>
     private void OnSubscriptionsEnded(IReadOnlyCollection<string> targets, SubscriptionEndReason reason)
     {
-        if (targets.Count > 0)
-            LogSubscriptionsEnded(GrainKey, targets.Count, reason);
+        if (targets.Count == 0)
+            return;
+        LogSubscriptionsEnded(GrainKey, targets.Count, reason);
+        foreach (var target in targets)
+            _forwardedVersions.Remove(target);
+        foreach (var device in _devices.Values)
+        {
+            foreach (var target in targets)
+                _ = device.OnSubscriptionEnded(target, reason);
+        }
     }
 
     /// <summary>Tells targets we no longer watch them. A failure only leaves a watcher that dies at its expiry.</summary>
@@ -344,7 +422,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     {
         var calls = targets
             .Select(target => (Target: target, Call: _subscriptions.TryGetValue(target, out var previous)
-                ? UserGrain(target).AddWatcherAsync(_user.Username, previous)
+                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, _devices.Count > 0, _connectionEpoch)
                 : UserGrain(target).RemoveWatcherAsync(_user.Username)))
             .ToList();
         foreach (var (target, call) in calls)
@@ -360,9 +438,13 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         }
     }
 
-    /// <summary>Keeps the single one-shot reminder at the earliest expiry among our subscriptions.</summary>
+    /// <summary>
+    /// Keeps the single one-shot reminder at the earliest expiry among our subscriptions, and, while devices are
+    /// connected, a timer at the same instant (reminders are polled; the timer ends subscriptions on the second).
+    /// </summary>
     private async Task ArmExpiryReminderAsync()
     {
+        ArmExpiryTimer();
         long? next = _subscriptions.Count == 0 ? null : _subscriptions.Values.Min();
         if (next == _reminderDueAt)
             return;
@@ -380,7 +462,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
     // ---- Target side: only memory; the subscriber writes the rows, and we never call it. ----
 
-    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds)
+    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0)
     {
         var name = NormalizeUsername(subscriber);
         if (!IsValidUsername(name) || name == _user.Username)
@@ -399,12 +481,15 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
             }
         }
         _watchers[name] = expiresAtUnixSeconds;
+        ApplyWatcherConnection(name, connected, connectionEpoch);
         return Task.FromResult(new WatchResult(true, Snapshot()));
     }
 
     public Task RemoveWatcherAsync(string subscriber)
     {
-        _watchers.Remove(NormalizeUsername(subscriber));
+        var name = NormalizeUsername(subscriber);
+        _watchers.Remove(name);
+        ForgetWatcherConnection(name);
         return Task.CompletedTask;
     }
 
@@ -416,7 +501,10 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         foreach (var (name, expiresAt) in _watchers)
         {
             if (expiresAt <= now)
+            {
                 _watchers.Remove(name); // removing during enumeration is allowed for Dictionary
+                ForgetWatcherConnection(name);
+            }
         }
     }
 
@@ -513,6 +601,30 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey}: call to target {Target} failed")]
     private partial void LogTargetCallFailed(Exception exception, string grainKey, string target);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: device {Resource} connected ({DeviceCount} connected)")]
+    private partial void LogDeviceConnected(string grainKey, string resource, int deviceCount);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: device {Resource} disconnected (logout: {Logout}; {DeviceCount} connected)")]
+    private partial void LogDeviceDisconnected(string grainKey, string resource, bool logout, int deviceCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: a new connection replaced the device of {Resource}")]
+    private partial void LogDeviceReplaced(string grainKey, string resource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: {Count} resources held by connections that no longer exist went offline")]
+    private partial void LogOrphansOffline(string grainKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey}: the connections reminder could not be removed; its next tick tries again")]
+    private partial void LogConnectionsReminderNotRemoved(Exception exception, string grainKey);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: ext cleared after the grace period")]
+    private partial void LogExtClearedAfterGrace(string grainKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey}: the grace reminder could not be removed; its tick will do nothing")]
+    private partial void LogGraceReminderNotRemoved(Exception exception, string grainKey);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "{GrainKey}: version {Version} sent to own devices and {WatcherCount} connected watchers")]
+    private partial void LogFannedOut(string grainKey, long version, int watcherCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{GrainKey} received unknown reminder {ReminderName}; unregistering it")]
     private partial void LogUnknownReminder(string grainKey, string reminderName);

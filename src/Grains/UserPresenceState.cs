@@ -15,8 +15,14 @@ internal sealed class UserPresenceState
     /// <summary>Unix seconds of the last login or logout (a resource's status moving to or from "0").</summary>
     public long LastTime { get; set; }
 
-    /// <summary>Grows by one with every change a client could see (any status, ext, last_time).</summary>
+    /// <summary>Grows by one with every change a client could see (any status, ext, last_time, status type).</summary>
     public long Version { get; set; }
+
+    /// <summary>
+    /// When <see cref="Ext"/> is cleared because no resource is online any more (the grace period's end); null
+    /// when nothing is pending. Persisted so that the grace reminder can tell a live deadline from a cancelled one.
+    /// </summary>
+    public DateTimeOffset? ExtClearAt { get; set; }
 
     public UserPresenceState Clone() => new()
     {
@@ -24,5 +30,6 @@ internal sealed class UserPresenceState
         Ext = Ext,
         LastTime = LastTime,
         Version = Version,
+        ExtClearAt = ExtClearAt,
     };
 }

@@ -44,6 +44,7 @@ public sealed class HostingTests(HostingTests.LoggingFactory factory) : IClassFi
             "DELETE /{org}/{app}/users/{username}/presence UnsubscribePresence",
             "GET /{org}/{app}/ping Ping",
             "GET /{org}/{app}/users/{username}/presence/sublist GetSubscriptions",
+            "GET /{org}/{app}/ws ConnectSocket",
             "POST /{org}/{app}/token IssueToken",
             "POST /{org}/{app}/users/{username}/presence GetPresence",
             "POST /{org}/{app}/users/{username}/presence/{expiry} SubscribePresence",

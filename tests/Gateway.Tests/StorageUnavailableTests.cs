@@ -110,9 +110,14 @@ public sealed class StorageUnavailableTests
         public Task<SubscribeResult> SubscribeAsync(IReadOnlyList<string> usernames, int expirySeconds) => Task.FromException<SubscribeResult>(failure);
         public Task UnsubscribeAsync(IReadOnlyList<string> usernames) => Task.FromException(failure);
         public Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize) => Task.FromException<SubscriptionPage>(failure);
-        public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds) => Task.FromException<WatchResult>(failure);
+        public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0) => Task.FromException<WatchResult>(failure);
         public Task RemoveWatcherAsync(string subscriber) => Task.FromException(failure);
         public Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync() => Task.FromException<IReadOnlyList<SubscriptionEntry>>(failure);
+        public Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device) => Task.FromException<PresenceSnapshot>(failure);
+        public Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout) => Task.FromException<PresenceSnapshot>(failure);
+        public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false) => Task.FromException(failure);
+        public Task DeliverPresenceAsync(PresenceSnapshot presence) => Task.FromException(failure);
+        public Task TargetResetAsync(string target) => Task.FromException(failure);
     }
 
     private sealed class UnavailableGrainStorage : IGrainStorage

@@ -10,7 +10,8 @@ namespace Presence.Orleans.Grains.Tests;
 /// <summary>
 /// A whole silo in process — runtime, in-memory persistence, presence grains — on a fake clock.
 /// A silo started with <c>storageFrom</c> shares the first one's storage, reminder and subscription
-/// tables, which is how a test sees grains come back on a fresh activation.
+/// tables, which is how a test sees grains come back on a fresh activation; <c>services</c> may replace
+/// any of them (registered before the in-memory defaults, which only fill what is missing).
 /// </summary>
 internal sealed class PresenceTestSilo : IAsyncDisposable
 {
@@ -48,18 +49,20 @@ internal sealed class PresenceTestSilo : IAsyncDisposable
         Action<PresenceLimits>? limits = null,
         Action<GrainRuntimeOptions>? runtime = null,
         IReadOnlyDictionary<string, string?>? configuration = null,
-        PresenceTestSilo? storageFrom = null)
+        PresenceTestSilo? storageFrom = null,
+        Action<IServiceCollection>? services = null)
     {
         clock ??= storageFrom?.Clock ?? new ManualTimeProvider();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
         if (storageFrom is not null)
         {
-            services.AddSingleton(storageFrom.Storage);
-            services.AddSingleton(storageFrom.ReminderTable);
-            services.AddSingleton(storageFrom.SubscriptionTable);
+            collection.AddSingleton(storageFrom.Storage);
+            collection.AddSingleton(storageFrom.ReminderTable);
+            collection.AddSingleton(storageFrom.SubscriptionTable);
         }
-        services
+        services?.Invoke(collection);
+        collection
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
             .AddGrainRuntime(o => runtime?.Invoke(o))
@@ -67,9 +70,9 @@ internal sealed class PresenceTestSilo : IAsyncDisposable
             .AddPresenceGrainReferences()
             .AddPresenceGrains();
         if (limits is not null)
-            services.Configure(limits);
+            collection.Configure(limits);
 
-        var silo = new PresenceTestSilo(services.BuildServiceProvider(validateScopes: true), clock);
+        var silo = new PresenceTestSilo(collection.BuildServiceProvider(validateScopes: true), clock);
         try
         {
             // What the generic host does on start: ValidateOnStart checks, then the hosted services.

@@ -15,4 +15,12 @@ namespace Presence.Orleans.Gateway;
 [JsonSerializable(typeof(UsernamesRequest))]
 [JsonSerializable(typeof(UnsubscribeRequest))]
 [JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(SocketRequest))]
+[JsonSerializable(typeof(PresenceEventFrame))]
+[JsonSerializable(typeof(SubscriptionEndedFrame))]
+[JsonSerializable(typeof(SocketErrorFrame))]
+[JsonSerializable(typeof(SocketReplyFrame<SocketPresenceDto>))]
+[JsonSerializable(typeof(SocketReplyFrame<List<SocketPresenceDto>>))]
+[JsonSerializable(typeof(SocketReplyFrame<List<SocketSubscribedDto>>))]
+[JsonSerializable(typeof(SocketReplyFrame<string>))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Gateway;
+
+/// <summary>
+/// One device's WebSocket. It is the device as its grain sees it (<see cref="IPresenceObserver"/>): grain calls
+/// land inline on a grain turn, so they only put a frame on a bounded queue and return — a connection that
+/// stops reading fills its own queue and is closed, nobody else waits for it. Three loops run per connection:
+/// receive (framing, size and type checks, and reading pongs), requests (one at a time, in order) and send
+/// (the only writer of the socket, close frame included).
+/// </summary>
+internal sealed partial class PresenceConnection : IPresenceObserver
+{
+    private const int ReceiveChunkBytes = 4 * 1024;
+
+    private readonly PresenceSocketSession _session;
+    private readonly PresenceSocketOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<object> _outbound;
+    private readonly Channel<byte[]> _requests;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly object _closeLock = new();
+    private bool _closeRequested;
+    private bool _dropPending;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeDescription = "";
+
+    public PresenceConnection(string user, string resource, PresenceSocketSession session, PresenceSocketOptions options, ILogger logger)
+    {
+        User = user;
+        Resource = resource;
+        _session = session;
+        _options = options;
+        _logger = logger;
+        _outbound = Channel.CreateBounded<object>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: that is the overflow signal
+        });
+        _requests = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxPendingRequests) { SingleReader = true, SingleWriter = true });
+    }
+
+    /// <summary>The user key (<c>org/app/username</c>), for logs.</summary>
+    public string User { get; }
+
+    public string Resource { get; }
+
+    /// <summary>Whether the connection ended as an explicit logout (a <c>logout</c> request, or a client close with reason "logout").</summary>
+    public bool LoggedOut { get; private set; }
+
+    /// <summary>How the connection ended, for logs and tests.</summary>
+    public string EndReason { get; private set; } = OpenReason;
+
+    private const string OpenReason = "open";
+
+    // ---- IPresenceObserver: called inline on grain turns; never block ----
+
+    public Task OnPresenceChanged(PresenceSnapshot presence)
+    {
+        Enqueue(SocketFrames.Event(presence));
+        return Task.CompletedTask;
+    }
+
+    public Task OnSubscriptionEnded(string uid, SubscriptionEndReason reason)
+    {
+        Enqueue(SocketFrames.Ended(uid, reason));
+        return Task.CompletedTask;
+    }
+
+    public Task OnSessionEnded(SessionEndReason reason)
+    {
+        if (reason == SessionEndReason.Replaced)
+            Close(SocketCloseCodes.Replaced, "replaced by a newer connection of the same resource");
+        else
+            Close(SocketCloseCodes.ServiceRestart, "the user's session moved; reconnect");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Queues a frame; a full queue closes the connection (the client is not reading).</summary>
+    public void Enqueue(object frame)
+    {
+        if (_outbound.Writer.TryWrite(frame))
+            return;
+        lock (_closeLock)
+        {
+            if (_closeRequested)
+                return; // closing already: late frames are dropped
+        }
+        LogSendQueueFull(User, Resource, _options.SendQueueCapacity);
+        Close(SocketCloseCodes.SendQueueFull, "send queue full: the client does not read fast enough", dropPending: true);
+    }
+
+    /// <summary>
+    /// Starts closing: what is queued is still sent (unless <paramref name="dropPending"/>), then the close frame.
+    /// A client that does not answer the close within <see cref="PresenceSocketOptions.CloseTimeout"/> is aborted.
+    /// </summary>
+    public void Close(WebSocketCloseStatus status, string description, bool dropPending = false)
+    {
+        lock (_closeLock)
+        {
+            if (_closeRequested)
+                return;
+            _closeRequested = true;
+            _closeStatus = status;
+            _closeDescription = description;
+            _dropPending = dropPending;
+        }
+        if (EndReason == OpenReason)
+            EndReason = $"closed {(int)status} {description}";
+        _outbound.Writer.TryComplete();
+        _abort.CancelAfter(_options.CloseTimeout); // real time: a stalled peer must not hold the connection forever
+        LogClosing(User, Resource, (int)status, description);
+    }
+
+    /// <summary>
+    /// Closes the connection with <see cref="SocketCloseCodes.TokenExpired"/> when its token expires. Timers wait
+    /// at most ~49 days and tokens live up to a year, so the timer goes off at least daily and re-arms.
+    /// </summary>
+    public ITimer CloseWhenTokenExpires(DateTimeOffset expiresAt, TimeProvider clock)
+    {
+        ITimer? timer = null;
+        TimeSpan NextDue() => TimeSpan.FromTicks(Math.Clamp((expiresAt - clock.GetUtcNow()).Ticks, 0, MaxTimerDue.Ticks));
+        timer = clock.CreateTimer(_ =>
+        {
+            if (clock.GetUtcNow() >= expiresAt)
+                Close(SocketCloseCodes.TokenExpired, "token expired");
+            else
+                timer?.Change(NextDue(), Timeout.InfiniteTimeSpan);
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        timer.Change(NextDue(), Timeout.InfiniteTimeSpan);
+        return timer;
+    }
+
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
+
+    /// <summary>Runs the connection until it is closed or lost; the caller then tells the grain.</summary>
+    public async Task RunAsync(WebSocket socket, CancellationToken requestAborted)
+    {
+        using var aborted = requestAborted.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abort);
+        var send = SendLoopAsync(socket);
+        var requests = RequestLoopAsync();
+        var lost = false;
+        try
+        {
+            await ReceiveLoopAsync(socket);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
+        {
+            lost = true;
+            LogLost(User, Resource, exception.Message);
+            if (EndReason == OpenReason)
+                EndReason = $"lost: {exception.Message}";
+        }
+        finally
+        {
+            _requests.Writer.TryComplete();
+            if (lost)
+                _abort.Cancel(); // nothing more can be sent
+            else
+                Close(WebSocketCloseStatus.NormalClosure, "");
+        }
+        await requests; // a request still running must finish before the grain hears of the disconnect
+        await send;
+        if (_session.LoggedOut)
+            LoggedOut = true;
+    }
+
+    private async Task ReceiveLoopAsync(WebSocket socket)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(ReceiveChunkBytes);
+        var message = new ArrayBufferWriter<byte>(ReceiveChunkBytes);
+        var discarding = false; // after a violation: read until the client's close, ignore the rest
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(chunk.AsMemory(), _abort.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    if (socket.CloseStatus == WebSocketCloseStatus.NormalClosure && socket.CloseStatusDescription == SocketCloseCodes.LogoutDescription)
+                        LoggedOut = true;
+                    if (EndReason == OpenReason)
+                        EndReason = $"client closed {(int?)socket.CloseStatus} {socket.CloseStatusDescription}";
+                    Close(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
+                    return;
+                }
+                if (discarding)
+                    continue;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    discarding = true;
+                    Close(SocketCloseCodes.BinaryFrame, "binary frames are not supported; send JSON text", dropPending: true);
+                    continue;
+                }
+                if (message.WrittenCount + result.Count > _options.MaxMessageBytes)
+                {
+                    discarding = true;
+                    Close(SocketCloseCodes.MessageTooBig, $"messages are limited to {_options.MaxMessageBytes} bytes", dropPending: true);
+                    continue;
+                }
+                message.Write(chunk.AsSpan(0, result.Count));
+                if (!result.EndOfMessage)
+                    continue;
+                await _requests.Writer.WriteAsync(message.WrittenSpan.ToArray(), _abort.Token);
+                message.ResetWrittenCount();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private async Task RequestLoopAsync()
+    {
+        try
+        {
+            await foreach (var request in _requests.Reader.ReadAllAsync(_abort.Token))
+            {
+                if (_closeRequested)
+                    continue; // closing: requests that arrived meanwhile are not served
+                var reply = await _session.HandleAsync(request);
+                Enqueue(reply);
+                if (_session.LoggedOut)
+                    Close(SocketCloseCodes.Logout, SocketCloseCodes.LogoutDescription);
+                else if (_session.TooManyBadFrames)
+                    Close(SocketCloseCodes.PolicyViolation, $"{_options.MaxConsecutiveBadFrames} malformed frames in a row");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task SendLoopAsync(WebSocket socket)
+    {
+        try
+        {
+            await foreach (var frame in _outbound.Reader.ReadAllAsync(_abort.Token))
+            {
+                if (Volatile.Read(ref _dropPending))
+                    break;
+                await socket.SendAsync(SocketFrames.Serialize(frame), WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+            }
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await socket.CloseOutputAsync(_closeStatus, _closeDescription, _abort.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
+        {
+            // Lost or aborted: the receive loop ends too, and the grain is told.
+            _abort.Cancel();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{User}/{Resource}: {Capacity} frames waiting to be sent; closing the connection")]
+    private partial void LogSendQueueFull(string user, string resource, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: closing with {Status} {Description}")]
+    private partial void LogClosing(string user, string resource, int status, string description);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{User}/{Resource}: connection lost ({Reason})")]
+    private partial void LogLost(string user, string resource, string reason);
+}

@@ -1,0 +1,122 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Gateway;
+
+/// <summary>
+/// <c>GET /{org}/{app}/ws?resource={resource}</c> (SPEC §4): a device's real-time connection. Everything that can
+/// be refused is refused before the upgrade, with the Easemob error body: unknown app 404, missing or bad token
+/// 401, an app token or another user's 403, a bad resource or a plain HTTP request 400, storage down 503.
+/// </summary>
+internal static partial class PresenceSocketApi
+{
+    internal const string AccessTokenQuery = "access_token";
+    internal const string ResourceQuery = "resource";
+    internal const string UsernameQuery = "username";
+
+    public static RouteHandlerBuilder MapPresenceSocket(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/{org}/{app}/ws", ConnectAsync)
+            .WithTags("Real time")
+            .WithName("ConnectSocket")
+            .WithSummary("Opens a device's WebSocket (user token in Authorization or access_token): logs the resource in, pushes presence events")
+            .AddEndpointFilter<AppEndpointFilter>()
+            .AddEndpointFilter<RateLimitEndpointFilter>();
+
+    internal static async Task<Results<EmptyHttpResult, EasemobError>> ConnectAsync(
+        string org, string app, [AsParameters] PresenceSocketServices services)
+    {
+        var context = services.Context;
+        var request = context.Request;
+        var caller = context.Features.GetRequiredFeature<PresenceCaller>();
+        if (!TryReadToken(request, services.Tokens, caller.App, out var token))
+            return EasemobError.Unauthorized();
+        if (token.Kind != TokenKind.User)
+            return EasemobError.Forbidden("A user token is required to connect");
+        if (request.Query[UsernameQuery] is { Count: > 0 } claimed && (claimed.Count > 1 || !token.MayActAs(claimed[0] ?? "")))
+            return EasemobError.Forbidden("A user token may act only as its own user");
+        var resource = request.Query[ResourceQuery] is { Count: 1 } values ? values[0] : null;
+        if (!PresenceValidation.IsValidResource(resource))
+            return EasemobError.IllegalArgument("resource is not legal: 1-64 characters of A-Z a-z 0-9 _ -");
+        if (!context.WebSockets.IsWebSocketRequest)
+            return EasemobError.IllegalArgument("this route expects a WebSocket upgrade");
+
+        var options = services.Options.Value;
+        var user = UserKey.Create(org, app, token.Username!);
+        var logger = services.Loggers.CreateLogger(typeof(PresenceSocketApi).FullName!);
+        var session = new PresenceSocketSession(user, resource!, services.Grains, services.Limits.Value, options, services.Clock,
+            services.Loggers.CreateLogger<PresenceSocketSession>());
+        var connection = new PresenceConnection(user.ToString(), resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>());
+        var device = services.Grains.CreateObjectReference<IPresenceObserver>(connection);
+        var grain = services.Grains.GetUserGrain(user);
+        try
+        {
+            // Before the upgrade, so that a failure (storage down) is still an HTTP answer with the error body.
+            await grain.ConnectAsync(resource!, device);
+        }
+        catch
+        {
+            services.Grains.DeleteObjectReference(device);
+            throw;
+        }
+
+        services.Connections.Add(connection);
+        try
+        {
+            using var expiry = connection.CloseWhenTokenExpires(token.ExpiresAt, services.Clock);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = options.KeepAliveInterval,
+                KeepAliveTimeout = options.KeepAliveTimeout,
+            });
+            LogConnected(logger, user.ToString(), resource!);
+            await connection.RunAsync(socket, context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            LogUpgradeFailed(logger, user.ToString(), resource!, exception.Message);
+        }
+        finally
+        {
+            services.Connections.Remove(connection);
+            try
+            {
+                await grain.DisconnectAsync(resource!, device, connection.LoggedOut);
+            }
+            catch (Exception exception)
+            {
+                // The resource stays online until the device reconnects or an app sets it: say so loudly.
+                LogDisconnectFailed(logger, exception, user.ToString(), resource!);
+            }
+            services.Grains.DeleteObjectReference(device);
+            LogDisconnected(logger, user.ToString(), resource!, connection.LoggedOut, connection.EndReason);
+        }
+        return TypedResults.Empty;
+    }
+
+    /// <summary>A valid token of this app from <c>Authorization: Bearer</c>, or else from <c>access_token</c> (browsers cannot set headers).</summary>
+    private static bool TryReadToken(HttpRequest request, TokenService tokens, PresenceApp app, out AccessToken token)
+    {
+        token = null!;
+        if (BearerToken.TryRead(request, out var header))
+            return tokens.TryValidate(app, header, out token!);
+        return request.Query[AccessTokenQuery] is { Count: 1 } query && tokens.TryValidate(app, query[0], out token!);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: connected")]
+    private static partial void LogConnected(ILogger logger, string user, string resource);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: disconnected (logout: {LoggedOut}; {Reason})")]
+    private static partial void LogDisconnected(ILogger logger, string user, string resource, bool loggedOut, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{User}/{Resource}: the WebSocket upgrade failed: {Reason}")]
+    private static partial void LogUpgradeFailed(ILogger logger, string user, string resource, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{User}/{Resource}: telling the grain about the disconnect failed; the resource may show online")]
+    private static partial void LogDisconnectFailed(ILogger logger, Exception exception, string user, string resource);
+}

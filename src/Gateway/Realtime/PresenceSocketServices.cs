@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Presence.Orleans.Grains;
+using Presence.Orleans.Runtime;
+
+namespace Presence.Orleans.Gateway;
+
+/// <summary>What the WebSocket endpoint needs, bound with <c>[AsParameters]</c>.</summary>
+internal readonly record struct PresenceSocketServices(
+    HttpContext Context,
+    IGrainFactory Grains,
+    TokenService Tokens,
+    IOptions<PresenceLimits> Limits,
+    IOptions<PresenceSocketOptions> Options,
+    PresenceConnectionRegistry Connections,
+    TimeProvider Clock,
+    ILoggerFactory Loggers);

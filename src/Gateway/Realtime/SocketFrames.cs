@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Gateway;
+
+/// <summary>Builds the protocol's frames from grain records and serializes them with the source-generated context.</summary>
+internal static class SocketFrames
+{
+    public static PresenceEventFrame Event(PresenceSnapshot p) =>
+        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version);
+
+    public static SocketPresenceDto Presence(PresenceSnapshot p) =>
+        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version);
+
+    public static SocketSubscribedDto Subscribed(SubscribedPresence s) =>
+        new(s.Presence.Uid, StatusType(s.Presence.StatusType), s.Presence.Status, s.Presence.Ext, Seconds(s.Presence.LastTime), s.Presence.Version, Seconds(s.Expiry));
+
+    public static SubscriptionEndedFrame Ended(string uid, SubscriptionEndReason reason) =>
+        new(uid, reason switch
+        {
+            SubscriptionEndReason.Expired => "expired",
+            SubscriptionEndReason.Evicted => "evicted",
+            _ => reason.ToString().ToLowerInvariant(),
+        });
+
+    public static string StatusType(PresenceStatusType type) => type switch
+    {
+        PresenceStatusType.Online => "online",
+        PresenceStatusType.Offline => "offline",
+        _ => "unlogined",
+    };
+
+    /// <summary>UTF-8 JSON of a frame; every frame type is known to <see cref="GatewayJsonContext"/>.</summary>
+    public static byte[] Serialize(object frame) => frame switch
+    {
+        PresenceEventFrame f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.PresenceEventFrame),
+        SubscriptionEndedFrame f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SubscriptionEndedFrame),
+        SocketErrorFrame f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketErrorFrame),
+        SocketReplyFrame<SocketPresenceDto> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameSocketPresenceDto),
+        SocketReplyFrame<List<SocketPresenceDto>> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameListSocketPresenceDto),
+        SocketReplyFrame<List<SocketSubscribedDto>> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameListSocketSubscribedDto),
+        SocketReplyFrame<string> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameString),
+        _ => throw new ArgumentException($"{frame.GetType().Name} is not a socket frame.", nameof(frame)),
+    };
+
+    private static string Seconds(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,10 @@
+namespace Presence.Orleans.Grains;
+
+/// <summary>Why a user's grain let go of a connected device (the connection then closes).</summary>
+public enum SessionEndReason
+{
+    /// <summary>Another connection logged in with the same resource.</summary>
+    Replaced,
+    /// <summary>The user's activation went away (shutdown, fencing): reconnecting registers with its successor.</summary>
+    Deactivated,
+}

@@ -1,0 +1,10 @@
+namespace Presence.Orleans.Grains;
+
+/// <summary>Why a subscription ended without the subscriber asking (the <c>subscription_ended</c> reasons).</summary>
+public enum SubscriptionEndReason
+{
+    /// <summary>Its expiry instant passed.</summary>
+    Expired,
+    /// <summary>The subscriber went over its subscription cap and this one had the least time left.</summary>
+    Evicted,
+}

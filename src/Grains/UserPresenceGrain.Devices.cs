@@ -1,0 +1,338 @@
+using Presence.Orleans.Runtime;
+
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// Connected devices: login and logout by connection, orphaned connections after a crash, the <c>ext</c> grace
+/// period, precise expiry.
+/// </summary>
+internal sealed partial class UserPresenceGrain
+{
+    internal const string GraceReminderName = "ext-grace";
+    internal const string ConnectionsReminderName = "connections";
+
+    /// <summary>Resource → the connection registered for it. In memory: connections re-register with a new activation.</summary>
+    private readonly Dictionary<string, IPresenceObserver> _devices = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Grows with each change between "some device connected" and "none": targets keep the newest they heard,
+    /// so notices that overtake each other cannot leave a target believing an old state.
+    /// </summary>
+    private long _connectionEpoch;
+
+    /// <summary>Target → newest version forwarded to the devices: a repeat or an older state is never forwarded.</summary>
+    private readonly Dictionary<string, long> _forwardedVersions = new(StringComparer.Ordinal);
+
+    private IDisposable? _graceTimer;
+    private IDisposable? _orphanTimer;
+    private DateTimeOffset _activatedAt;
+    private IDisposable? _expiryTimer;
+    private long? _expiryTimerDueAt;
+
+    public async Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentNullException.ThrowIfNull(device);
+
+        // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
+        if (_devices.Count == 0)
+            await RegisterOrUpdateReminder(ConnectionsReminderName, _limits.ConnectionCheckPeriod, _limits.ConnectionCheckPeriod);
+        // Every connection is a login, even onto a resource already online (a replaced connection, REST).
+        await CommitAsync(() =>
+        {
+            SetResource(resource, OnlineStatus, loggedOut: false, login: true, connected: true);
+            return true;
+        });
+
+        var wasConnected = _devices.Count > 0;
+        if (_devices.Remove(resource, out var replaced) && !SameDevice(replaced, device))
+        {
+            LogDeviceReplaced(GrainKey, resource);
+            _ = replaced.OnSessionEnded(SessionEndReason.Replaced);
+        }
+        _devices[resource] = device;
+        if (!wasConnected)
+            OnDevicesConnectedChanged(connected: true);
+        LogDeviceConnected(GrainKey, resource, _devices.Count);
+        Publish();
+        return Snapshot();
+    }
+
+    public async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentNullException.ThrowIfNull(device);
+        if (!_devices.TryGetValue(resource, out var current) || !SameDevice(current, device))
+            return Snapshot(); // replaced (or evicted): the resource belongs to a newer connection
+
+        // The connection is gone whatever the write does.
+        _devices.Remove(resource);
+        if (_devices.Count == 0)
+            OnDevicesConnectedChanged(connected: false);
+        LogDeviceDisconnected(GrainKey, resource, logout, _devices.Count);
+
+        var changed = await CommitAsync(() =>
+        {
+            if (!State.Resources.TryGetValue(resource, out var state) || (state.Status == OfflineStatus && state.LoggedOut == logout))
+                return false;
+            SetResource(resource, OfflineStatus, loggedOut: logout, login: state.Status != OfflineStatus, connected: false);
+            return true;
+        });
+        if (changed)
+            Publish();
+        await ForgetConnectionsReminderIfIdleAsync();
+        return Snapshot();
+    }
+
+    /// <summary>The first device connected or the last one left: targets learn it, and precise expiry follows.</summary>
+    private void OnDevicesConnectedChanged(bool connected)
+    {
+        _connectionEpoch = NextConnectionEpoch();
+        if (!connected)
+            _forwardedVersions.Clear();
+        var now = NowSeconds();
+        foreach (var (target, expiresAt) in _subscriptions)
+        {
+            if (expiresAt > now)
+                _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch);
+        }
+        ArmExpiryTimer();
+        UpdateKeepAlive();
+    }
+
+    /// <summary>Ticks of the clock, or one more than the last epoch: grows even when the clock stands still.</summary>
+    private long NextConnectionEpoch() => Math.Max(_connectionEpoch + 1, TimeProvider.GetUtcNow().UtcTicks);
+
+    /// <summary>Devices whose resource was evicted (over the resource limit) lose their session.</summary>
+    private void DropDevicesWithoutResource()
+    {
+        if (_devices.Count == 0)
+            return;
+        foreach (var (resource, device) in _devices)
+        {
+            if (State.Resources.ContainsKey(resource))
+                continue;
+            _devices.Remove(resource);
+            _ = device.OnSessionEnded(SessionEndReason.Replaced);
+        }
+        if (_devices.Count == 0)
+            OnDevicesConnectedChanged(connected: false);
+    }
+
+    public Task DeliverPresenceAsync(PresenceSnapshot presence)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        var target = presence.Uid;
+        if (_devices.Count == 0)
+        {
+            // The target thinks we are connected (we lost our activation, or a notice was lost): correct it.
+            _connectionEpoch = NextConnectionEpoch();
+            _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, false, _connectionEpoch);
+            return Task.CompletedTask;
+        }
+        if (!_subscriptions.TryGetValue(target, out var expiresAt))
+        {
+            _ = UserGrain(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row
+            return Task.CompletedTask;
+        }
+        if (expiresAt <= NowSeconds())
+            return Task.CompletedTask; // ended at its expiry instant; subscription_ended is on its way
+        if (_forwardedVersions.TryGetValue(target, out var forwarded) && presence.Version <= forwarded)
+            return Task.CompletedTask;
+        _forwardedVersions[target] = presence.Version;
+        foreach (var device in _devices.Values)
+            _ = device.OnPresenceChanged(presence);
+        return Task.CompletedTask;
+    }
+
+    public Task TargetResetAsync(string target)
+    {
+        var name = NormalizeUsername(target);
+        if (_devices.Count > 0 && _subscriptions.TryGetValue(name, out var expiresAt) && expiresAt > NowSeconds())
+            _ = UserGrain(name).WatcherConnectionChangedAsync(_user.Username, true, _connectionEpoch, resync: true);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Devices reconnect and so register with the next activation.
+        foreach (var device in _devices.Values)
+            _ = device.OnSessionEnded(SessionEndReason.Deactivated);
+        // Connected watchers announce themselves to the next activation. At shutdown the whole process stops
+        // with us (a cluster's hand-off of a stopping silo is the cluster's business).
+        if (reason != DeactivationReason.Shutdown)
+        {
+            foreach (var watcher in _connectedWatchers)
+                _ = UserGrain(watcher).TargetResetAsync(_user.Username);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void UpdateKeepAlive() => KeepAlive(_devices.Count > 0 || _connectedWatchers.Count > 0);
+
+    private static bool SameDevice(IPresenceObserver a, IPresenceObserver b) =>
+        a is GrainReference x && b is GrainReference y ? x.GrainId == y.GrainId : ReferenceEquals(a, b);
+
+    // ---- orphaned connections (the process holding them died) ----
+
+    private bool HasOrphanedResources()
+    {
+        foreach (var (resource, state) in State.Resources)
+        {
+            if (state.Connected && state.Status != OfflineStatus && !_devices.ContainsKey(resource))
+                return true;
+        }
+        return false;
+    }
+
+    private void ArmOrphanTimer()
+    {
+        if (_orphanTimer is not null)
+            return;
+        var due = _activatedAt + _limits.OrphanedConnectionTimeout - TimeProvider.GetUtcNow();
+        _orphanTimer = RegisterTimer(_ =>
+        {
+            _orphanTimer = null;
+            return CheckConnectionsAsync();
+        }, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The periodic connections reminder (and the timer after activation): resources held by connections that
+    /// no registered device holds any more go offline — lost, as a missed heartbeat would have made them.
+    /// </summary>
+    private async Task CheckConnectionsAsync()
+    {
+        if (TimeProvider.GetUtcNow() - _activatedAt < _limits.OrphanedConnectionTimeout)
+        {
+            ArmOrphanTimer(); // just activated: reconnecting devices still have time
+            return;
+        }
+        var orphans = State.Resources
+            .Where(p => p.Value.Connected && p.Value.Status != OfflineStatus && !_devices.ContainsKey(p.Key))
+            .Select(p => p.Key)
+            .ToList();
+        if (orphans.Count > 0)
+        {
+            await CommitAsync(() =>
+            {
+                foreach (var resource in orphans)
+                    SetResource(resource, OfflineStatus, loggedOut: false, login: true, connected: false);
+                return true;
+            });
+            LogOrphansOffline(GrainKey, orphans.Count);
+            Publish();
+        }
+        await ForgetConnectionsReminderIfIdleAsync();
+    }
+
+    private async Task ForgetConnectionsReminderIfIdleAsync()
+    {
+        if (_devices.Count > 0 || State.Resources.Values.Any(r => r.Connected))
+            return;
+        try
+        {
+            await UnregisterReminder(ConnectionsReminderName);
+        }
+        catch (Exception exception)
+        {
+            // Harmless: its next tick finds nothing and tries again.
+            LogConnectionsReminderNotRemoved(exception, GrainKey);
+        }
+    }
+
+    // ---- ext grace period ----
+
+    /// <summary>
+    /// Moves the grace deadline after a change: set when the last online resource just went offline with an
+    /// <c>ext</c> to clear; dropped when a resource is online again or <c>ext</c> is empty. Returns true when a
+    /// new deadline was set (the caller arms the durable reminder before writing).
+    /// </summary>
+    private bool UpdateExtGrace(bool wasOnline)
+    {
+        if (IsOnline() || State.Ext.Length == 0)
+        {
+            State.ExtClearAt = null;
+            return false;
+        }
+        if (!wasOnline)
+            return false; // already offline: a pending deadline stays as it was
+        if (_limits.ExtGracePeriod <= TimeSpan.Zero)
+        {
+            State.Ext = "";
+            State.ExtClearAt = null;
+            return false;
+        }
+        State.ExtClearAt = TimeProvider.GetUtcNow() + _limits.ExtGracePeriod;
+        return true;
+    }
+
+    /// <summary>A timer at the grace deadline for precision; the reminder is the backstop across restarts.</summary>
+    private void ArmGraceTimer()
+    {
+        _graceTimer?.Dispose();
+        _graceTimer = null;
+        if (State.ExtClearAt is not { } due)
+            return;
+        var dueTime = due - TimeProvider.GetUtcNow();
+        _graceTimer = RegisterTimer(_ => ClearExtAfterGraceAsync(), dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ClearExtAfterGraceAsync()
+    {
+        if (State.ExtClearAt is not { } due)
+            return; // cancelled: a device came back, or ext was cleared
+        if (due > TimeProvider.GetUtcNow())
+        {
+            ArmGraceTimer();
+            return;
+        }
+        var changed = await CommitAsync(() =>
+        {
+            State.Ext = "";
+            return true;
+        });
+        if (changed)
+        {
+            LogExtClearedAfterGrace(GrainKey);
+            Publish();
+        }
+    }
+
+    private async Task ForgetGraceReminderAsync()
+    {
+        try
+        {
+            await UnregisterReminder(GraceReminderName);
+        }
+        catch (Exception exception)
+        {
+            // Harmless: the tick finds no deadline and does nothing.
+            LogGraceReminderNotRemoved(exception, GrainKey);
+        }
+    }
+
+    // ---- precise subscription expiry ----
+
+    /// <summary>While devices are connected, a timer at the earliest expiry ends subscriptions on the second.</summary>
+    private void ArmExpiryTimer()
+    {
+        long? next = _devices.Count == 0 || _subscriptions.Count == 0 ? null : _subscriptions.Values.Min();
+        if (next == _expiryTimerDueAt && (_expiryTimer is not null || next is null))
+            return;
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        _expiryTimerDueAt = next;
+        if (next is null)
+            return;
+        var dueTime = DateTimeOffset.FromUnixTimeSeconds(next.Value) - TimeProvider.GetUtcNow();
+        _expiryTimer = RegisterTimer(OnExpiryTimerAsync, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task OnExpiryTimerAsync(CancellationToken cancellationToken)
+    {
+        _expiryTimer = null;
+        _expiryTimerDueAt = null;
+        return ExpireDueSubscriptionsAsync();
+    }
+}

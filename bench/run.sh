@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the presence service: one Release silo on 127.0.0.1, in-memory storage (or --postgres), wrk and
 # bench/Presence.Bench as load generators on the same machine. Prints one markdown table and writes
-# bench/results/latest.json (latest-postgres.json with --postgres). Exit status 1 if any scenario failed.
+# bench/results/latest.json (latest-postgres.json with --postgres; also kept as latest-quick…/latest-full…).
+# Exit status 1 if any scenario failed.
 #
 #   bench/run.sh [--quick] [--postgres]
 #
@@ -172,4 +173,6 @@ fi
 mkdir -p "$ROOT/bench/results"
 SUFFIX=""; [[ $STORAGE == postgres ]] && SUFFIX="-postgres"
 bench report --in "$RESULTS" --json "$ROOT/bench/results/latest$SUFFIX.json" --mode "$MODE" --storage "$STORAGE" || FAILED=1
+# The same, kept per mode, so a quick run does not hide the last full one.
+cp "$ROOT/bench/results/latest$SUFFIX.json" "$ROOT/bench/results/latest-$MODE$SUFFIX.json"
 exit $FAILED

@@ -156,6 +156,7 @@ internal static class FanoutScenario
             metrics["setup_seconds"] = clock.Elapsed.TotalSeconds;
             result.Metrics = metrics;
             result.Note = $"{delivered:N0} of {expected:N0} events ({connected:N0} sockets × {changes} changes at {rate.ToString("0.#", CultureInfo.InvariantCulture)}/s); " +
+                $"{(metrics.TryGetValue("gc_heap_bytes_per_connection", out var heapPer) ? $"{MemoryScenarios.Bytes(heapPer)} GC heap, " : "")}" +
                 $"{MemoryScenarios.Bytes(metrics["rss_bytes_per_connection"])} RSS per connection";
             if (delivered < expected)
                 failures.Add($"{expected - delivered:N0} events not delivered within {DrainTimeout.TotalSeconds:0} s");

@@ -40,6 +40,7 @@ public static class GatewayApplicationBuilderExtensions
         endpoints.MapPresenceApi();
         endpoints.MapTokenApi();
         endpoints.MapPresenceSocket();
+        endpoints.MapPingApi();
         endpoints.MapHealthApi();
         endpoints.MapOpenApi();
         return endpoints;

@@ -42,6 +42,7 @@ public sealed class HostingTests(HostingTests.LoggingFactory factory) : IClassFi
         Assert.Equal(
         [
             "DELETE /{org}/{app}/users/{username}/presence UnsubscribePresence",
+            "GET /{org}/{app}/ping Ping",
             "GET /{org}/{app}/users/{username}/presence/sublist GetSubscriptions",
             "GET /{org}/{app}/ws ConnectSocket",
             "POST /{org}/{app}/token IssueToken",

@@ -1,0 +1,35 @@
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Bench.Micro;
+
+/// <summary>
+/// Managed heap per activation, measured in-process with full GCs: the echo grain (the runtime's share alone)
+/// and the presence grain after one R1-like status (runtime + grain + state + in-memory storage).
+/// </summary>
+internal static class ActivationMemory
+{
+    public static async Task RunAsync(int count)
+    {
+        await using var silo = await BenchSilo.StartAsync();
+        // Warm up code paths and the catalog's growth so they are not counted.
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => silo.Grains.GetGrain<IEchoGrain>($"warm{i}").EchoAsync(i)));
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => silo.Grains.GetUserGrain(new UserKey("demo", "demo", $"warm{i}")).SetStatusAsync("web", "1", "")));
+
+        var echo = await MeasureAsync(count, i => silo.Grains.GetGrain<IEchoGrain>($"e{i}").EchoAsync(i));
+        var user = await MeasureAsync(count, i => silo.Grains.GetUserGrain(new UserKey("demo", "demo", $"u{i}")).SetStatusAsync($"android_{i % 1000}", "1", ""));
+        Console.WriteLine($"managed heap per activation ({count:N0} activations, after full GCs):");
+        Console.WriteLine($"  echo grain (runtime only):                  {echo:N0} B");
+        Console.WriteLine($"  presence grain, one resource online (R1):  {user:N0} B");
+    }
+
+    private static async Task<double> MeasureAsync(int count, Func<int, Task> activate)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        const int batch = 1000;
+        for (var start = 0; start < count; start += batch)
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(batch, count - start)).Select(activate));
+        await Task.Delay(200);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        return (after - before) / (double)count;
+    }
+}

@@ -1,0 +1,3 @@
+using Presence.Orleans.Bench;
+
+return await BenchCommands.RunAsync(args);

@@ -258,7 +258,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         var deletes = expired.Concat(evicted).Select(RowKey).ToList();
         try
         {
-            await _subscriptionTable.WriteAsync(kept.Select(t => Row(t, expiresAt)).ToList(), deletes, CancellationToken.None);
+            await WriteSubscriptionRowsAsync(kept.Select(t => Row(t, expiresAt)).ToList(), deletes);
         }
         catch
         {
@@ -287,14 +287,17 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     public async Task UnsubscribeAsync(IReadOnlyList<string> usernames)
     {
         ArgumentNullException.ThrowIfNull(usernames);
-        // An empty list means all (Tencent); unknown names are fine.
+        // An empty list means all (Tencent); unknown names are fine. Named rows are deleted even when this
+        // activation does not know them, and the write is fenced even when it deletes nothing: a stale
+        // duplicate activation must fail (and the call be retried on fresh state), not answer "ok" for nothing.
         var targets = usernames.Count == 0
             ? _subscriptions.Keys.ToList()
-            : usernames.Select(NormalizeUsername).Distinct(StringComparer.Ordinal).Where(_subscriptions.ContainsKey).ToList();
+            : usernames.Select(NormalizeUsername).Distinct(StringComparer.Ordinal).ToList();
+
+        await WriteSubscriptionRowsAsync([], targets.Select(RowKey).ToList());
+        targets.RemoveAll(target => !_subscriptions.ContainsKey(target));
         if (targets.Count == 0)
             return;
-
-        await _subscriptionTable.WriteAsync([], targets.Select(RowKey).ToList(), CancellationToken.None);
         foreach (var target in targets)
         {
             _subscriptions.Remove(target);
@@ -340,6 +343,26 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         }
     }
 
+    /// <summary>
+    /// Changes this user's subscription rows, fenced: the state record is written first with its ETag, so a
+    /// stale duplicate activation fails with <see cref="InconsistentStateException"/> before touching rows.
+    /// </summary>
+    private async Task WriteSubscriptionRowsAsync(IReadOnlyCollection<SubscriptionRow> upserts, IReadOnlyCollection<SubscriptionKey> deletes)
+    {
+        State.SubscriptionRevision++;
+        try
+        {
+            await WriteStateAsync();
+        }
+        catch
+        {
+            State.SubscriptionRevision--;
+            throw;
+        }
+        if (upserts.Count > 0 || deletes.Count > 0)
+            await _subscriptionTable.WriteAsync(upserts, deletes, CancellationToken.None);
+    }
+
     /// <summary>Ends every subscription whose expiry has passed (reminder or, with devices connected, the precise timer).</summary>
     private async Task ExpireDueSubscriptionsAsync()
     {
@@ -347,7 +370,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         var expired = _subscriptions.Where(p => p.Value <= now).Select(p => p.Key).ToList();
         if (expired.Count > 0)
         {
-            await _subscriptionTable.WriteAsync([], expired.Select(RowKey).ToList(), CancellationToken.None);
+            await WriteSubscriptionRowsAsync([], expired.Select(RowKey).ToList());
             foreach (var target in expired)
                 _subscriptions.Remove(target);
             OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);

@@ -24,6 +24,12 @@ internal sealed class UserPresenceState
     /// </summary>
     public DateTimeOffset? ExtClearAt { get; set; }
 
+    /// <summary>
+    /// Grows with every change of this user's subscription rows. Writing it (with the state's ETag) before the
+    /// rows fences a stale duplicate activation: rows carry no version of their own.
+    /// </summary>
+    public long SubscriptionRevision { get; set; }
+
     public UserPresenceState Clone() => new()
     {
         Resources = Resources.ToDictionary(p => p.Key, p => p.Value with { }, StringComparer.Ordinal),
@@ -31,5 +37,6 @@ internal sealed class UserPresenceState
         LastTime = LastTime,
         Version = Version,
         ExtClearAt = ExtClearAt,
+        SubscriptionRevision = SubscriptionRevision,
     };
 }

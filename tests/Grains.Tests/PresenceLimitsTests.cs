@@ -26,4 +26,16 @@ public sealed class PresenceLimitsTests
 
         Assert.Contains(nameof(PresenceLimits.MaxSubscriptionsPerUser), error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Presence:Limits:CoalescingWindow", "-00:00:01", nameof(PresenceLimits.CoalescingWindow))]
+    [InlineData("Presence:Limits:ExtGracePeriod", "-00:00:01", nameof(PresenceLimits.ExtGracePeriod))]
+    [InlineData("Presence:Limits:ConnectionCheckPeriod", "00:00:00", nameof(PresenceLimits.ConnectionCheckPeriod))]
+    public async Task Start_Fails_WhenARealTimeSettingIsOutOfRange(string key, string value, string name)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => PresenceTestSilo.StartAsync(
+            configuration: new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -41,12 +41,11 @@ public sealed class FencingTests(PostgresFixture fixture, ITestOutputHelper outp
     }
 
     /// <summary>
-    /// Known bug, kept as a ready repro: subscriptions are rows written without any version check, so a stale
-    /// duplicate activation is never fenced on R2/R4. Here B's alice (activated before A subscribed her) answers R4
-    /// with 200 but deletes nothing (UserPresenceGrain.UnsubscribeAsync only deletes targets it holds in memory),
-    /// and the subscription comes back after a restart: an acknowledged unsubscribe is lost.
+    /// Subscription rows carry no version, so the grain writes its versioned state record before them: B's alice
+    /// (activated before A subscribed her) is fenced on R4 and the call is retried on fresh state, which deletes
+    /// the row. Without the fence B answered 200, deleted nothing, and the subscription came back after a restart.
     /// </summary>
-    [Fact(Skip = "Known bug: subscription writes are not fenced against a stale duplicate activation (src/Grains/UserPresenceGrain.cs UnsubscribeAsync/SubscribeAsync, ISubscriptionTable.WriteAsync has no version).")]
+    [LocalPostgresFact]
     public async Task Unsubscribe_OnAStaleActivation_IsFencedAndNotLost_WhenTwoSilosServeTheSameUser()
     {
         var database = await NewDatabaseAsync();

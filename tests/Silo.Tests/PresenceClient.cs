@@ -106,6 +106,19 @@ public sealed class PresenceClient(HttpClient http)
         return await http.SendAsync(request);
     }
 
+    /// <summary>A user token (grant <c>inherit</c>), as a device would hold for its WebSocket.</summary>
+    public async Task<string> IssueUserTokenAsync(string username)
+    {
+        var token = _token ??= await IssueAppTokenAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Org}/{App}/token")
+        {
+            Content = JsonContent.Create(new JsonObject { ["grant_type"] = "inherit", ["username"] = username }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return (await ReadOkAsync(response))["access_token"]!.GetValue<string>();
+    }
+
     private async Task<string> IssueAppTokenAsync()
     {
         using var response = await http.PostAsJsonAsync($"{Org}/{App}/token", new JsonObject

@@ -262,6 +262,6 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: closing with {Status} {Description}")]
     private partial void LogClosing(string user, string resource, int status, string description);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{User}/{Resource}: connection lost ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: connection lost ({Reason})")]
     private partial void LogLost(string user, string resource, string reason);
 }

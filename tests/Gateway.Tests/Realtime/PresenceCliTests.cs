@@ -20,11 +20,11 @@ public sealed class PresenceCliTests(SocketGatewayFactory factory) : IClassFixtu
         await Eventually.TrueAsync(() => output.Has("reply     subscribe"), because: output.ToString());
         await factory.SetPresenceAsync("cli.b", "web", "1", "hello");
         await Eventually.TrueAsync(() => output.Has("presence  cli.b online {web=1} ext=\"hello\""), because: output.ToString());
+        await Eventually.TrueAsync(() => output.Has("presence  cli.w online {cli_1=1} ext=\"watching\""), because: output.ToString());
         stop.Cancel();
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(0, exitCode);
-        Assert.True(output.Has("presence  cli.w online {cli_1=1} ext=\"watching\""), output.ToString());
         Assert.Equal("logged out", output.Lines.Last());
         await factory.WaitForStatusAsync("cli.w", "cli_1", "0");
     }

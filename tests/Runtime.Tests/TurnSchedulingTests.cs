@@ -108,7 +108,7 @@ public sealed class InterleavingTests
     [Fact]
     public async Task StuckCall_FailsWithTimeout_AndLaterInterleavedCallsStillAnswer()
     {
-        await using var silo = await TestSilo.StartAsync(s => s.Configure<GrainRuntimeOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300)));
+        await using var silo = await TestSilo.StartAsync(s => s.Configure<GrainRuntimeOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2)));
         var grain = silo.Grain("stuck");
         await grain.GetActivationIdAsync();
 

@@ -52,9 +52,12 @@ internal static class Watcher
             var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                if (closing is not null)
+                // The token is marked cancelled before the close is even sent, so the server's answer can never
+                // be mistaken for a close of its own (checking `closing` raced with its assignment).
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    await closing;
+                    if (closing is not null)
+                        await closing;
                     await output.WriteLineAsync(options.Logout ? "logged out" : "disconnected");
                     return 0;
                 }

@@ -22,6 +22,21 @@ function env_number(name, default)
    return tonumber(value)
 end
 
+-- {"usernames":[…]} naming the w-th window of 100 consecutive users u{100w}..u{100w+99}, built once (R2, R3).
+local window_bodies = {}
+function usernames_window_body(w)
+   local body = window_bodies[w]
+   if body == nil then
+      local names = {}
+      for j = 0, 99 do
+         names[#names + 1] = string.format('"u%d"', w * 100 + j)
+      end
+      body = '{"usernames":[' .. table.concat(names, ",") .. ']}'
+      window_bodies[w] = body
+   end
+   return body
+end
+
 function auth_headers()
    wrk.headers["Authorization"] = "Bearer " .. token
    wrk.headers["Content-Type"] = "application/json"

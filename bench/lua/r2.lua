@@ -7,21 +7,7 @@ dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local users = env_number("BENCH_USERS", 100000)
 local subscribers = env_number("BENCH_SUBSCRIBERS", 10000)
 local windows
-local bodies = {}
 local counter
-
-local function window_body(w)
-   local body = bodies[w]
-   if body == nil then
-      local names = {}
-      for j = 0, 99 do
-         names[#names + 1] = string.format('"u%d"', w * 100 + j)
-      end
-      body = '{"usernames":[' .. table.concat(names, ",") .. ']}'
-      bodies[w] = body
-   end
-   return body
-end
 
 function init(args)
    auth_headers()
@@ -32,5 +18,5 @@ end
 function request()
    counter = counter + nthreads
    local subscriber = counter % subscribers
-   return wrk.format("POST", string.format("%s/users/s%d/presence/86400", prefix, subscriber), nil, window_body(subscriber % windows))
+   return wrk.format("POST", string.format("%s/users/s%d/presence/86400", prefix, subscriber), nil, usernames_window_body(subscriber % windows))
 end

@@ -4,21 +4,7 @@ dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
 local users = env_number("BENCH_USERS", 100000)
 local windows
-local bodies = {}
 local counter
-
-local function window_body(w)
-   local body = bodies[w]
-   if body == nil then
-      local names = {}
-      for j = 0, 99 do
-         names[#names + 1] = string.format('"u%d"', w * 100 + j)
-      end
-      body = '{"usernames":[' .. table.concat(names, ",") .. ']}'
-      bodies[w] = body
-   end
-   return body
-end
 
 function init(args)
    auth_headers()
@@ -29,5 +15,5 @@ end
 function request()
    counter = counter + nthreads
    local w = counter % windows
-   return wrk.format("POST", string.format("%s/users/reader%d/presence", prefix, counter % 1000), nil, window_body(w))
+   return wrk.format("POST", string.format("%s/users/reader%d/presence", prefix, counter % 1000), nil, usernames_window_body(w))
 end

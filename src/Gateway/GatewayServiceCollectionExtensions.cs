@@ -21,7 +21,7 @@ public static class GatewayServiceCollectionExtensions
     /// (<c>Presence:RateLimits</c>), limits (<c>Presence:Limits</c>), real-time connections
     /// (<c>Presence:WebSocket</c>), the Easemob error body for every
     /// failure, source-generated JSON, health checks and the OpenAPI document. Options are validated at
-    /// start. Grains are reached only through <c>IGrainFactory</c>, registered by the runtime.
+    /// start. Grains are reached only through Orleans' <c>IGrainFactory</c>, registered by the silo or client.
     /// Pair with <c>UsePresenceGateway()</c> and <c>MapPresenceGateway()</c>.
     /// </summary>
     public static IServiceCollection AddPresenceGateway(this IServiceCollection services)
@@ -47,8 +47,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddExceptionHandler<PresenceExceptionHandler>();
         services.AddHealthChecks()
             .AddCheck("self", static () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthApi.LiveTag])
-            .AddCheck<SiloReadinessHealthCheck>("runtime", tags: [HealthApi.ReadyTag])
-            .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthApi.ReadyTag]);
+            .AddCheck<HostReadinessHealthCheck>("host", tags: [HealthApi.ReadyTag]);
         services.AddOpenApi();
         return services;
     }

@@ -1,5 +1,3 @@
-using Presence.Orleans.Runtime;
-
 namespace Presence.Orleans.Grains;
 
 /// <summary>
@@ -14,15 +12,23 @@ namespace Presence.Orleans.Grains;
 /// A user with connected devices tells its targets so (<see cref="WatcherConnectionChangedAsync"/>); a target
 /// then sends each change only to connected watchers (<see cref="DeliverPresenceAsync"/>), never activating
 /// the offline ones, and each watcher forwards it to its devices while its subscription is live.
+/// Call contracts: the target-side calls (<c>AddWatcher</c>, <c>RemoveWatcher</c>, <c>GetWatchers</c>,
+/// <c>WatcherConnectionChanged</c>) always interleave — a subscriber awaits them inside its own turn, and two users
+/// subscribing to each other would otherwise wait on each other forever; they never await anything, so
+/// interleaving them is safe. Notifications between grains are one way. <c>DeliverPresence</c> and
+/// <c>TargetReset</c> do not interleave, so a watcher handles one target's events in arrival order.
 /// </remarks>
+[Alias("presence.IUserPresenceGrain")]
 public interface IUserPresenceGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Sets one resource's status and, when <paramref name="ext"/> is not null, the user's custom status.
     /// A change to or from "0" is a login or logout and moves <c>last_time</c>. Acknowledged only once durable.
     /// </summary>
+    [Alias("SetStatus")]
     Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext);
 
+    [ReadOnly, Alias("GetPresence")]
     Task<PresenceSnapshot> GetPresenceAsync();
 
     /// <summary>
@@ -30,6 +36,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// and <paramref name="device"/> receives this user's changes and the events of its subscriptions. A device
     /// already connected with that resource is told <see cref="SessionEndReason.Replaced"/> and dropped.
     /// </summary>
+    [Alias("Connect")]
     Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device);
 
     /// <summary>
@@ -37,6 +44,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// as an explicit logout (all resources logged out = <see cref="PresenceStatusType.Unlogined"/>). Ignored when
     /// <paramref name="device"/> is no longer the resource's device (it was replaced).
     /// </summary>
+    [Alias("Disconnect")]
     Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout);
 
     /// <summary>
@@ -44,24 +52,30 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// replacing the expiry of existing subscriptions. Targets that are full are listed in
     /// <see cref="SubscribeResult.Failed"/>; past the subscription cap the ones with least time left are evicted.
     /// </summary>
+    [Alias("Subscribe")]
     Task<SubscribeResult> SubscribeAsync(IReadOnlyList<string> usernames, int expirySeconds);
 
     /// <summary>Removes these subscriptions; an empty list removes all of them.</summary>
+    [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IReadOnlyList<string> usernames);
 
     /// <summary>Live subscriptions ordered by uid, paged (1-based page number).</summary>
+    [ReadOnly, Alias("GetSubscriptions")]
     Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize);
 
     /// <summary>
     /// Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.
     /// <paramref name="connected"/> and <paramref name="connectionEpoch"/> are as in <see cref="WatcherConnectionChangedAsync"/>.
     /// </summary>
+    [AlwaysInterleave, Alias("AddWatcher")]
     Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0);
 
     /// <summary>Target side of unsubscribe, expiry and eviction.</summary>
+    [AlwaysInterleave, Alias("RemoveWatcher")]
     Task RemoveWatcherAsync(string subscriber);
 
     /// <summary>Live watchers of this user ordered by uid (operators and consistency checks).</summary>
+    [AlwaysInterleave, ReadOnly, Alias("GetWatchers")]
     Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync();
 
     /// <summary>
@@ -70,11 +84,14 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// With <paramref name="resync"/> the target answers with its current state (a watcher re-announcing itself
     /// to a fresh activation may have missed a change).
     /// </summary>
+    [OneWay, AlwaysInterleave, Alias("WatcherConnectionChanged")]
     Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false);
 
     /// <summary>One way. Watcher side: a target changed; forwarded to this user's devices while the subscription is live.</summary>
+    [OneWay, Alias("DeliverPresence")]
     Task DeliverPresenceAsync(PresenceSnapshot presence);
 
     /// <summary>One way. Watcher side: <paramref name="target"/> lost its activation; a connected watcher announces itself again.</summary>
+    [OneWay, Alias("TargetReset")]
     Task TargetResetAsync(string target);
 }

@@ -1,6 +1,7 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>A user's overall status, derived from the resources (Tencent's user status types).</summary>
+[GenerateSerializer, Alias("presence.PresenceStatusType")]
 public enum PresenceStatusType
 {
     /// <summary>Never logged in, or logged out explicitly from every device.</summary>

@@ -1,6 +1,7 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>Why a user's grain let go of a connected device (the connection then closes).</summary>
+[GenerateSerializer, Alias("presence.SessionEndReason")]
 public enum SessionEndReason
 {
     /// <summary>Another connection logged in with the same resource.</summary>

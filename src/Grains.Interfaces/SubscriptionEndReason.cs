@@ -1,6 +1,7 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>Why a subscription ended without the subscriber asking (the <c>subscription_ended</c> reasons).</summary>
+[GenerateSerializer, Alias("presence.SubscriptionEndReason")]
 public enum SubscriptionEndReason
 {
     /// <summary>Its expiry instant passed.</summary>

@@ -1,4 +1,5 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>Answer of a target to a would-be watcher: admitted or not (full), and its presence.</summary>
-public sealed record WatchResult(bool Accepted, PresenceSnapshot Presence);
+[GenerateSerializer, Immutable, Alias("presence.WatchResult")]
+public sealed record WatchResult([property: Id(0)] bool Accepted, [property: Id(1)] PresenceSnapshot Presence);

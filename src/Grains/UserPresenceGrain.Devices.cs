@@ -1,4 +1,4 @@
-using Presence.Orleans.Runtime;
+using Orleans.Runtime;
 
 namespace Presence.Orleans.Grains;
 
@@ -36,7 +36,7 @@ internal sealed partial class UserPresenceGrain
 
         // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
         if (_devices.Count == 0)
-            await RegisterOrUpdateReminder(ConnectionsReminderName, _limits.ConnectionCheckPeriod, _limits.ConnectionCheckPeriod);
+            await ArmReminderAsync(ConnectionsReminderName, _limits.ConnectionCheckPeriod, _limits.ConnectionCheckPeriod);
         // Every connection is a login, even onto a resource already online (a replaced connection, REST).
         await CommitAsync(() =>
         {
@@ -160,7 +160,7 @@ internal sealed partial class UserPresenceGrain
             _ = device.OnSessionEnded(SessionEndReason.Deactivated);
         // Connected watchers announce themselves to the next activation. At shutdown the whole process stops
         // with us (a cluster's hand-off of a stopping silo is the cluster's business).
-        if (reason != DeactivationReason.Shutdown)
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             foreach (var watcher in _connectedWatchers)
                 _ = UserGrain(watcher).TargetResetAsync(_user.Username);
@@ -171,7 +171,7 @@ internal sealed partial class UserPresenceGrain
     private void UpdateKeepAlive() => KeepAlive(_devices.Count > 0 || _connectedWatchers.Count > 0);
 
     private static bool SameDevice(IPresenceObserver a, IPresenceObserver b) =>
-        a is GrainReference x && b is GrainReference y ? x.GrainId == y.GrainId : ReferenceEquals(a, b);
+        a.GetGrainId() == b.GetGrainId();
 
     // ---- orphaned connections (the process holding them died) ----
 
@@ -190,11 +190,11 @@ internal sealed partial class UserPresenceGrain
         if (_orphanTimer is not null)
             return;
         var due = _activatedAt + _limits.OrphanedConnectionTimeout - TimeProvider.GetUtcNow();
-        _orphanTimer = RegisterTimer(_ =>
+        _orphanTimer = StartTimer(_ =>
         {
             _orphanTimer = null;
             return CheckConnectionsAsync();
-        }, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        }, due);
     }
 
     /// <summary>
@@ -232,7 +232,7 @@ internal sealed partial class UserPresenceGrain
             return;
         try
         {
-            await UnregisterReminder(ConnectionsReminderName);
+            await DisarmReminderAsync(ConnectionsReminderName);
         }
         catch (Exception exception)
         {
@@ -275,7 +275,7 @@ internal sealed partial class UserPresenceGrain
         if (State.ExtClearAt is not { } due)
             return;
         var dueTime = due - TimeProvider.GetUtcNow();
-        _graceTimer = RegisterTimer(_ => ClearExtAfterGraceAsync(), dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Timeout.InfiniteTimeSpan);
+        _graceTimer = StartTimer(_ => ClearExtAfterGraceAsync(), dueTime);
     }
 
     private async Task ClearExtAfterGraceAsync()
@@ -303,7 +303,7 @@ internal sealed partial class UserPresenceGrain
     {
         try
         {
-            await UnregisterReminder(GraceReminderName);
+            await DisarmReminderAsync(GraceReminderName);
         }
         catch (Exception exception)
         {
@@ -326,7 +326,7 @@ internal sealed partial class UserPresenceGrain
         if (next is null)
             return;
         var dueTime = DateTimeOffset.FromUnixTimeSeconds(next.Value) - TimeProvider.GetUtcNow();
-        _expiryTimer = RegisterTimer(OnExpiryTimerAsync, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Timeout.InfiniteTimeSpan);
+        _expiryTimer = StartTimer(OnExpiryTimerAsync, dueTime);
     }
 
     private Task OnExpiryTimerAsync(CancellationToken cancellationToken)

@@ -63,7 +63,7 @@ internal sealed partial class UserPresenceGrain
             return; // nobody to tell, nothing to coalesce
         FanOut(Snapshot());
         if (_limits.CoalescingWindow > TimeSpan.Zero)
-            _windowTimer = RegisterTimer(OnWindowClosedAsync, _limits.CoalescingWindow, Timeout.InfiniteTimeSpan);
+            _windowTimer = StartTimer(OnWindowClosedAsync, _limits.CoalescingWindow);
     }
 
     private Task OnWindowClosedAsync(CancellationToken cancellationToken)

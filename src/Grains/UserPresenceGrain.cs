@@ -1,8 +1,9 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Presence.Orleans.Runtime;
+using Orleans.Runtime;
 
 namespace Presence.Orleans.Grains;
 
@@ -14,8 +15,14 @@ namespace Presence.Orleans.Grains;
 /// no call chain waits in a circle (crossed subscriptions rely on the target-side calls interleaving).
 /// Connected devices and real-time fan-out live in the other parts of this class.
 /// </summary>
-internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUserPresenceGrain, IRemindable
+internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRemindable
 {
+    /// <summary>Name of the state record, under the storage provider named <see cref="StorageName"/>.</summary>
+    internal const string StateName = "presence";
+
+    /// <summary>The grain storage provider this grain uses (Orleans' default provider name).</summary>
+    internal const string StorageName = "Default";
+
     internal const string ExpiryReminderName = "subscriptions-expiry";
     private const string OfflineStatus = "0";
     private const string OnlineStatus = "1";
@@ -24,6 +31,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     /// <summary>Marks "armed state unknown" (after activation), so the next arm always writes.</summary>
     private const long ReminderUnknown = long.MinValue;
 
+    private readonly IPersistentState<UserPresenceState> _state;
     private readonly ISubscriptionTable _subscriptionTable;
     private readonly PresenceLimits _limits;
     private readonly ILogger _logger;
@@ -40,15 +48,34 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
     /// <summary>Unix second the expiry reminder is armed for; null when none is armed.</summary>
     private long? _reminderDueAt;
 
-    public UserPresenceGrain(ISubscriptionTable subscriptionTable, IOptions<PresenceLimits> limits, ILogger<UserPresenceGrain> logger)
+    public UserPresenceGrain(
+        [PersistentState(StateName, StorageName)] IPersistentState<UserPresenceState> state,
+        ISubscriptionTable subscriptionTable,
+        IOptions<PresenceLimits> limits,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider timeProvider,
+        ILogger<UserPresenceGrain> logger)
     {
+        _state = state;
         _subscriptionTable = subscriptionTable;
         _limits = limits.Value;
+        TimeProvider = timeProvider;
         _logger = logger;
+    }
+
+    /// <summary>The grain's clock (Orleans' grain time provider; tests drive it).</summary>
+    private TimeProvider TimeProvider { get; }
+
+    private string GrainKey { get; set; } = "";
+
+    private UserPresenceState State
+    {
+        get => _state.State;
+        set => _state.State = value;
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        GrainKey = this.GetPrimaryKeyString();
         _user = UserKey.Parse(GrainKey);
         _appPrefix = $"{_user.Org}/{_user.App}/";
 
@@ -82,14 +109,15 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
 
         var changed = await CommitAsync(() =>
         {
-            // An absent resource counts as offline, so setting "0" on it changes nothing.
-            var previous = State.Resources.TryGetValue(resource, out var current) ? current.Status : OfflineStatus;
-            var statusChanged = previous != status;
+            // A resource seen for the first time is recorded even as "0" (the seeds list offline resources that
+            // way); only a move to or from "0" of a known resource, or a first status other than "0", is a login.
+            var known = State.Resources.TryGetValue(resource, out var current);
+            var statusChanged = !known || current!.Status != status;
             var extChanged = ext is not null && ext != State.Ext;
             if (!statusChanged && !extChanged)
                 return false;
             if (statusChanged)
-                SetResource(resource, status, loggedOut: false, login: previous == OfflineStatus || status == OfflineStatus);
+                SetResource(resource, status, loggedOut: false, login: known ? current!.Status == OfflineStatus || status == OfflineStatus : status != OfflineStatus);
             if (extChanged)
                 State.Ext = ext!;
             return true;
@@ -184,7 +212,7 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
         {
             // The durable backstop goes first: a crash between the two leaves only a tick that finds nothing to do.
             if (graceStarted)
-                await RegisterOrUpdateReminder(GraceReminderName, _limits.ExtGracePeriod, TimeSpan.Zero);
+                await ArmReminderAsync(GraceReminderName, _limits.ExtGracePeriod);
             await WriteStateAsync();
         }
         catch
@@ -332,13 +360,15 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
                 break;
             case GraceReminderName:
                 await ClearExtAfterGraceAsync();
+                if (State.ExtClearAt is null)
+                    await ForgetGraceReminderAsync();
                 break;
             case ConnectionsReminderName:
                 await CheckConnectionsAsync();
                 break;
             default:
                 LogUnknownReminder(GrainKey, reminderName);
-                await UnregisterReminder(reminderName);
+                await DisarmReminderAsync(reminderName);
                 break;
         }
     }
@@ -473,12 +503,12 @@ internal sealed partial class UserPresenceGrain : Grain<UserPresenceState>, IUse
             return;
         if (next is null)
         {
-            await UnregisterReminder(ExpiryReminderName);
+            await DisarmReminderAsync(ExpiryReminderName);
         }
         else
         {
             var dueTime = DateTimeOffset.FromUnixTimeSeconds(next.Value) - TimeProvider.GetUtcNow();
-            await RegisterOrUpdateReminder(ExpiryReminderName, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, TimeSpan.Zero);
+            await ArmReminderAsync(ExpiryReminderName, dueTime);
         }
         _reminderDueAt = next;
     }

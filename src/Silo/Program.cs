@@ -1,15 +1,9 @@
 using Presence.Orleans.Gateway;
-using Presence.Orleans.Grains;
-using Presence.Orleans.Runtime;
 using Presence.Orleans.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services
-    .AddGrainRuntime()
-    .AddPresenceGrainReferences()
-    .AddPresenceGrains();
-builder.AddPresenceStorage();
+builder.AddPresenceSilo();
 builder.AddPresenceGateway();
 
 var app = builder.Build();

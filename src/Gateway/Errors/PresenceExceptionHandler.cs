@@ -1,14 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Presence.Orleans.Runtime;
 
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// Turns exceptions into Easemob errors: storage down, timeouts and a stopping silo are 503; bad
+/// Turns exceptions into Easemob errors: storage down, timeouts and cluster failures are 503 (see <see cref="GrainCallFailures"/>); bad
 /// requests the server noticed late (body too large, malformed JSON) are 413/400; anything else is
 /// a bug, logged and answered 500. No client input is meant to reach that last branch.
 /// </summary>
@@ -20,14 +18,9 @@ internal sealed partial class PresenceExceptionHandler(ILogger<PresenceException
             return true; // the client went away: nobody to answer
 
         EasemobError error;
-        if (Find<StorageUnavailableException>(exception) is { } storage)
+        if (GrainCallFailures.IsUnavailable(exception))
         {
-            LogStorageUnavailable(storage, httpContext.Request.Method, httpContext.Request.Path);
-            error = EasemobError.ServiceUnavailable();
-        }
-        else if (Find<TimeoutException>(exception) is { } timeout)
-        {
-            LogTimedOut(timeout, httpContext.Request.Method, httpContext.Request.Path);
+            LogUnavailable(exception, httpContext.Request.Method, httpContext.Request.Path);
             error = EasemobError.ServiceUnavailable();
         }
         else if (exception is BadHttpRequestException badRequest)
@@ -41,11 +34,6 @@ internal sealed partial class PresenceExceptionHandler(ILogger<PresenceException
         {
             error = EasemobError.IllegalArgument(JsonRequestBody.InvalidJsonDescription);
         }
-        else if (httpContext.RequestServices.GetService<SiloStatus>() is { IsActive: false })
-        {
-            LogSiloInactive(exception, httpContext.Request.Method, httpContext.Request.Path);
-            error = EasemobError.ServiceUnavailable();
-        }
         else
         {
             LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -55,24 +43,8 @@ internal sealed partial class PresenceExceptionHandler(ILogger<PresenceException
         return true;
     }
 
-    private static T? Find<T>(Exception exception) where T : Exception
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-                return match;
-        }
-        return null;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: storage unavailable, answered 503")]
-    private partial void LogStorageUnavailable(Exception exception, string method, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: timed out, answered 503")]
-    private partial void LogTimedOut(Exception exception, string method, string path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path}: silo is not active, answered 503")]
-    private partial void LogSiloInactive(Exception exception, string method, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: storage or cluster unavailable, answered 503")]
+    private partial void LogUnavailable(Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Bad request ({StatusCode}): {Reason}")]
     private partial void LogBadRequest(int statusCode, string reason);

@@ -10,8 +10,8 @@ namespace Presence.Orleans.Gateway;
 /// </summary>
 internal static class HealthApi
 {
-    public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
+    public const string LiveTag = HealthTags.Live;
+    public const string ReadyTag = HealthTags.Ready;
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {

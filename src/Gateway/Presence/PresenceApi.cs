@@ -66,7 +66,7 @@ internal static class PresenceApi
         if (PresenceValidation.IsExtTooBig(ext, limits.MaxExtBytes))
             return EasemobError.IllegalArgument(ExtTooBig);
 
-        await services.User(org, app, username).SetStatusAsync(resource, status, ext);
+        await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).SetStatusAsync(resource, status, ext));
         return TypedResults.Ok(ResultResponse.Ok);
     }
 
@@ -89,7 +89,7 @@ internal static class PresenceApi
         if (targets.Contains(username.ToLowerInvariant()))
             return EasemobError.IllegalArgument(SubYourself);
 
-        var result = await services.User(org, app, username).SubscribeAsync(targets, expirySeconds);
+        var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).SubscribeAsync(targets, expirySeconds));
         var subscribed = result.Subscribed
             .Select(s => new SubscribedPresenceDto(s.Presence.Uid, Seconds(s.Presence.LastTime), Seconds(s.Expiry), s.Presence.Ext, s.Presence.Status))
             .ToList();
@@ -109,7 +109,7 @@ internal static class PresenceApi
         if (CheckNames(body?.Usernames, "usernames", allowEmpty: false, limits.MaxUsersPerRestCall, TooManyGet) is { } namesError)
             return namesError;
 
-        var snapshots = await Task.WhenAll(Normalize(body!.Usernames!).Select(name => services.User(org, app, name).GetPresenceAsync()));
+        var snapshots = await Task.WhenAll(Normalize(body!.Usernames!).Select(name => GrainCallFailures.RetryOnceAsync(() => services.User(org, app, name).GetPresenceAsync())));
         var result = snapshots.Select(p => new PresenceDto(p.Uid, Seconds(p.LastTime), p.Ext, p.Status)).ToList();
         return TypedResults.Ok(new PresenceListResponse(result));
     }
@@ -128,7 +128,8 @@ internal static class PresenceApi
         if (CheckNames(body?.Users, "users", allowEmpty: true, limits.MaxUsersPerRestCall, TooManyUnsub) is { } namesError)
             return namesError;
 
-        await services.User(org, app, username).UnsubscribeAsync(Normalize(body!.Users!));
+        var users = Normalize(body!.Users!);
+        await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).UnsubscribeAsync(users));
         return TypedResults.Ok(ResultResponse.Ok);
     }
 
@@ -146,7 +147,7 @@ internal static class PresenceApi
         if (!string.IsNullOrEmpty(pageSize) && (!PresenceValidation.TryParseInteger(pageSize, out size) || size < 1 || size > maxPageSize))
             return EasemobError.IllegalArgument($"pageSize must be an integer from 1 to {maxPageSize}");
 
-        var result = await services.User(org, app, username).GetSubscriptionsAsync(page, size);
+        var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).GetSubscriptionsAsync(page, size));
         var sublist = result.Items.Select(s => new SubscriptionDto(s.Uid, Seconds(s.Expiry))).ToList();
         return TypedResults.Ok(new SubscriptionListResponse(new SubscriptionListDto(result.Total.ToString(CultureInfo.InvariantCulture), sublist)));
     }

@@ -57,11 +57,11 @@ internal static partial class PresenceSocketApi
         try
         {
             // Before the upgrade, so that a failure (storage down) is still an HTTP answer with the error body.
-            await grain.ConnectAsync(resource!, device);
+            await GrainCallFailures.RetryOnceAsync(() => grain.ConnectAsync(resource!, device));
         }
         catch
         {
-            services.Grains.DeleteObjectReference(device);
+            services.Grains.DeleteObjectReference<IPresenceObserver>(device);
             throw;
         }
 
@@ -86,14 +86,14 @@ internal static partial class PresenceSocketApi
             services.Connections.Remove(connection);
             try
             {
-                await grain.DisconnectAsync(resource!, device, connection.LoggedOut);
+                await GrainCallFailures.RetryOnceAsync(() => grain.DisconnectAsync(resource!, device, connection.LoggedOut));
             }
             catch (Exception exception)
             {
                 // The resource stays online until the device reconnects or an app sets it: say so loudly.
                 LogDisconnectFailed(logger, exception, user.ToString(), resource!);
             }
-            services.Grains.DeleteObjectReference(device);
+            services.Grains.DeleteObjectReference<IPresenceObserver>(device);
             LogDisconnected(logger, user.ToString(), resource!, connection.LoggedOut, connection.EndReason);
         }
         return TypedResults.Empty;

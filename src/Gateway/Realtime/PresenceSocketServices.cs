@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Presence.Orleans.Grains;
-using Presence.Orleans.Runtime;
 
 namespace Presence.Orleans.Gateway;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Presence.Orleans.Grains;
-using Presence.Orleans.Runtime;
 
 namespace Presence.Orleans.Gateway;
 
@@ -122,7 +121,7 @@ internal sealed partial class PresenceSocketSession
 
         // Not rate limited (Tencent's setSelfStatus).
         var next = request.Status ?? _status;
-        var presence = await _grains.GetUserGrain(_user).SetStatusAsync(_resource, next, request.Ext);
+        var presence = await GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user).SetStatusAsync(_resource, next, request.Ext));
         _status = next;
         return new SocketReplyFrame<SocketPresenceDto>(id, SetStatusOp, SocketFrames.Presence(presence), []);
     }
@@ -138,7 +137,7 @@ internal sealed partial class PresenceSocketSession
         if (!(names.Count == 1 && names[0] == _user.Username && failed.Count == 0) && RateLimited(id, QueryOp) is { } limited)
             return limited;
 
-        var calls = names.Select(name => (Name: name, Call: _grains.GetUserGrain(_user.WithUsername(name)).GetPresenceAsync())).ToList();
+        var calls = names.Select(name => (Name: name, Call: GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user.WithUsername(name)).GetPresenceAsync()))).ToList();
         var result = new List<SocketPresenceDto>(calls.Count);
         foreach (var (name, call) in calls)
         {
@@ -170,7 +169,7 @@ internal sealed partial class PresenceSocketSession
         var result = new List<SocketSubscribedDto>(names.Count);
         if (names.Count > 0)
         {
-            var subscribed = await _grains.GetUserGrain(_user).SubscribeAsync(names, (int)expiry);
+            var subscribed = await GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user).SubscribeAsync(names, (int)expiry));
             result.AddRange(subscribed.Subscribed.Select(SocketFrames.Subscribed));
             failed.AddRange(subscribed.Failed.Select(name => Failed(name, EasemobError.IllegalArgument(TooManySubscribers))));
         }
@@ -188,7 +187,7 @@ internal sealed partial class PresenceSocketSession
         var (names, failed) = Split(users, allowSelf: true);
         // An empty list means all (Tencent); a list of only bad names must not.
         if (names.Count > 0 || users.Count == 0)
-            await _grains.GetUserGrain(_user).UnsubscribeAsync(names);
+            await GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user).UnsubscribeAsync(names));
         return new SocketReplyFrame<string>(id, UnsubscribeOp, "ok", failed);
     }
 
@@ -240,9 +239,7 @@ internal sealed partial class PresenceSocketSession
 
     private static SocketFailedUser Failed(string? uid, EasemobError error) => new(uid, error.Error, error.Description);
 
-    private static bool IsUnavailable(Exception exception) =>
-        exception is StorageUnavailableException or TimeoutException
-        || exception.InnerException is StorageUnavailableException or TimeoutException;
+    private static bool IsUnavailable(Exception exception) => GrainCallFailures.IsUnavailable(exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: malformed frame ({Reason}), {Count} in a row")]
     private partial void LogBadFrame(string user, string resource, string reason, int count);

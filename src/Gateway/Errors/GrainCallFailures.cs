@@ -1,0 +1,54 @@
+using System.Data.Common;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Gateway;
+
+/// <summary>
+/// The one rule for which grain-call failures mean "try again later" (answered 503) rather than a bug (500):
+/// storage outages, timeouts, and the cluster's own failures (a silo died or is stopping, a message was rejected,
+/// a stale activation was fenced). None of them is caused by what a client sent.
+/// </summary>
+internal static class GrainCallFailures
+{
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is StorageUnavailableException or TimeoutException or DbException or OrleansException)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Failures after which the same call, sent again, reaches a fresh activation: the silo holding the grain died
+    /// or was stopping, or the activation was fenced as a stale duplicate (Orleans deactivates it).
+    /// </summary>
+    public static bool IsRetryable(Exception exception) =>
+        exception is InconsistentStateException or SiloUnavailableException or OrleansMessageRejectionException
+        || exception.InnerException is InconsistentStateException;
+
+    /// <summary>
+    /// Runs an idempotent grain call, once more if the first attempt hit a dead silo or a fenced activation.
+    /// All five REST routes and the socket operations are idempotent (they set, not add).
+    /// </summary>
+    public static async Task<T> RetryOnceAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (IsRetryable(exception))
+        {
+            return await call();
+        }
+    }
+
+    public static Task RetryOnceAsync(Func<Task> call) => RetryOnceAsync(async () =>
+    {
+        await call();
+        return true;
+    });
+}

@@ -1,0 +1,34 @@
+using Orleans.Runtime;
+using Orleans.Storage;
+using Presence.Orleans.Grains;
+
+namespace Presence.Orleans.Silo;
+
+/// <summary>
+/// Orleans' stock ADO.NET grain storage, unchanged, except that a database outage surfaces as
+/// <see cref="StorageUnavailableException"/>. That includes the read at activation, so a caller in another process
+/// (a gateway without the database driver) sees one known exception type and answers 503.
+/// </summary>
+internal sealed class OutageAwareGrainStorage(IGrainStorage inner) : IGrainStorage
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        GuardAsync(() => inner.ReadStateAsync(stateName, grainId, grainState), "reading", grainId);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        GuardAsync(() => inner.WriteStateAsync(stateName, grainId, grainState), "writing", grainId);
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        GuardAsync(() => inner.ClearStateAsync(stateName, grainId, grainState), "clearing", grainId);
+
+    private static async Task GuardAsync(Func<Task> call, string operation, GrainId grainId)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
+        {
+            throw new StorageUnavailableException($"Storage is unavailable ({operation} the state of {grainId}): {exception.Message}");
+        }
+    }
+}

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Routing;
 
 namespace Presence.Orleans.Gateway;
@@ -23,6 +26,13 @@ public static class GatewayApplicationBuilderExtensions
         });
         app.UseStatusCodePages(static context =>
             EasemobError.ForStatusCode(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        // The host starts its services concurrently, so HTTP answers while Orleans is still starting (waiting for
+        // the database, joining the cluster): live, not ready, and every other route answers 503 until it is.
+        var lifetime = app.ApplicationServices.GetRequiredService<IHostApplicationLifetime>();
+        app.Use((context, next) =>
+            lifetime.ApplicationStarted.IsCancellationRequested || context.Request.Path.StartsWithSegments("/health")
+                ? next(context)
+                : EasemobError.ServiceUnavailable().ExecuteAsync(context));
         // Keep-alive settings are per connection (Presence:WebSocket), set when each socket is accepted.
         app.UseWebSockets();
         app.Properties[MiddlewareMarker] = true;

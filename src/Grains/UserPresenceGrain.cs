@@ -15,8 +15,12 @@ namespace Presence.Orleans.Grains;
 /// no call chain waits in a circle (crossed subscriptions rely on the target-side calls interleaving).
 /// Connected devices and real-time fan-out live in the other parts of this class.
 /// </summary>
+[GrainType(GrainTypeName)]
 internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRemindable
 {
+    /// <summary>The grain type in Orleans ids, storage rows and reminders: fixed, so renaming the class moves no data.</summary>
+    internal const string GrainTypeName = "user-presence";
+
     /// <summary>Name of the state record, under the storage provider named <see cref="StorageName"/>.</summary>
     internal const string StateName = "presence";
 

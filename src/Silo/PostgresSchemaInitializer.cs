@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Runtime;
 using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Silo;
 
 /// <summary>
-/// Applies <see cref="PostgresSchema"/> before Orleans starts (its ADO.NET providers read their queries from the
-/// <c>OrleansQuery</c> table when they start). All scripts run in one transaction under an advisory lock, so silos
+/// Applies <see cref="PostgresSchema"/> at the very first stage of the silo's start, before any Orleans provider
+/// reads its queries from the <c>OrleansQuery</c> table. All scripts run in one transaction under an advisory lock, so silos
 /// starting together take turns and a failure leaves nothing half applied. While the database cannot be reached the
 /// start waits and retries: the process is live (its HTTP port answers) but not ready.
 /// </summary>
 internal sealed partial class PostgresSchemaInitializer(
-    PostgresDatabase database, IOptions<PostgresPersistenceOptions> options, ILogger<PostgresSchemaInitializer> logger) : IHostedService
+    PostgresDatabase database, IOptions<PostgresPersistenceOptions> options, ILogger<PostgresSchemaInitializer> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -35,7 +37,8 @@ internal sealed partial class PostgresSchemaInitializer(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(PostgresSchemaInitializer), ServiceLifecycleStage.First, StartAsync);
 
     /// <summary>Applies every script once, in one transaction; an outage becomes <see cref="StorageUnavailableException"/>.</summary>
     public static async Task ApplyAsync(PostgresDatabase database, CancellationToken cancellationToken)

@@ -2,63 +2,71 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Providers;
 using Orleans.Storage;
+using Presence.Orleans.Gateway;
 using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Silo;
 
-internal static class SiloHostingExtensions
+public static class SiloHostingExtensions
 {
     private const string NpgsqlInvariant = "Npgsql";
     private const string StockStorageName = "postgres";
 
     /// <summary>
-    /// Makes this host an Orleans silo running the presence grains, with the storage of <c>Presence:Storage:Provider</c>
-    /// (<c>Memory</c>, the default, or <c>Postgres</c>) and the clustering of <c>Presence:Cluster:Provider</c>
-    /// (<c>Localhost</c>, the default, or <c>Postgres</c>). Postgres needs <c>ConnectionStrings:Presence</c>; the
-    /// silo then applies the schema itself before Orleans starts.
+    /// Makes this host an Orleans silo running the presence grains (see <see cref="AddPresence"/>), clustered by
+    /// <c>Presence:Cluster:Provider</c>: <c>Localhost</c> (the default) or <c>Postgres</c>. Readiness follows membership and storage.
     /// </summary>
     public static IHostApplicationBuilder AddPresenceSilo(this IHostApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
+        var cluster = builder.Configuration.GetSection(PresenceClusterOptions.SectionName).Get<PresenceClusterOptions>() ?? new PresenceClusterOptions();
+        builder.UseOrleans(silo =>
+        {
+            silo.AddPresence(builder.Configuration);
+            ConfigureClustering(silo, cluster);
+        });
+        // Kestrel starts beside Orleans rather than after it: a silo waiting for its database is live, not ready.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloReadinessHealthCheck>("membership", tags: [HealthTags.Ready])
+            .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthTags.Ready]);
+        return builder;
+    }
+
+    /// <summary>
+    /// The presence grains and their storage, whatever the clustering (tests' in-process clusters call this alone):
+    /// <c>Presence:Storage:Provider</c> <c>Memory</c> (the default: Orleans memory storage and reminders, subscription
+    /// rows in memory) or <c>Postgres</c> (Orleans ADO.NET storage and reminders, our subscription rows), which needs
+    /// <c>ConnectionStrings:Presence</c>. With PostgreSQL (storage or clustering) the silo applies the schema itself.
+    /// </summary>
+    public static ISiloBuilder AddPresence(this ISiloBuilder silo, IConfiguration configuration)
+    {
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var cluster = configuration.GetSection(PresenceClusterOptions.SectionName).Get<PresenceClusterOptions>() ?? new PresenceClusterOptions();
-        var usesPostgres = storage.Provider == StorageProvider.Postgres || cluster.Provider == ClusterProvider.Postgres;
-
-        builder.Services.AddPresenceGrains();
-        if (usesPostgres)
+        var services = silo.Services;
+        services.AddPresenceGrains();
+        if (storage.Provider == StorageProvider.Postgres || cluster.Provider == ClusterProvider.Postgres)
         {
             var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException(
                     $"PostgreSQL is selected ({StorageOptions.SectionName}:Provider or {PresenceClusterOptions.SectionName}:Provider) but ConnectionStrings:{StorageOptions.ConnectionStringName} is not set (env ConnectionStrings__{StorageOptions.ConnectionStringName}).");
-            builder.Services.AddPostgresDatabase(connectionString);
-            // Registered before Orleans, so it runs first: the providers read their queries from the schema.
-            builder.Services.AddHostedService<PostgresSchemaInitializer>();
+            services.AddPostgresDatabase(connectionString);
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaInitializer>();
         }
         switch (storage.Provider)
         {
             case StorageProvider.Memory:
-                builder.Services.AddInMemorySubscriptions();
+                services.AddInMemorySubscriptions();
+                silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService();
                 break;
             case StorageProvider.Postgres:
-                builder.Services.AddPostgresSubscriptions();
+                services.AddPostgresSubscriptions();
+                UsePostgresStorage(silo);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {StorageOptions.SectionName}:Provider '{storage.Provider}'. Use Memory or Postgres.");
         }
-
-        builder.UseOrleans(silo =>
-        {
-            ConfigureClustering(silo, cluster);
-            if (storage.Provider == StorageProvider.Postgres)
-                UsePostgresStorage(silo);
-            else
-                silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService();
-        });
-        builder.Services.AddHealthChecks()
-            .AddCheck<SiloReadinessHealthCheck>("membership", tags: [Gateway.HealthTags.Ready])
-            .AddCheck<StorageReadinessHealthCheck>("storage", tags: [Gateway.HealthTags.Ready]);
-        return builder;
+        return silo;
     }
 
     private static void ConfigureClustering(ISiloBuilder silo, PresenceClusterOptions cluster)

@@ -158,13 +158,10 @@ internal sealed partial class UserPresenceGrain
         // Devices reconnect and so register with the next activation.
         foreach (var device in _devices.Values)
             _ = device.OnSessionEnded(SessionEndReason.Deactivated);
-        // Connected watchers announce themselves to the next activation. At shutdown the whole process stops
-        // with us (a cluster's hand-off of a stopping silo is the cluster's business).
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
-        {
-            foreach (var watcher in _connectedWatchers)
-                _ = UserGrain(watcher).TargetResetAsync(_user.Username);
-        }
+        // Connected watchers announce themselves to the next activation — on another silo when this one is
+        // stopping, so events resume there without waiting for the watchers' next connect.
+        foreach (var watcher in _connectedWatchers)
+            _ = UserGrain(watcher).TargetResetAsync(_user.Username);
         return Task.CompletedTask;
     }
 

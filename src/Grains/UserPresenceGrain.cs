@@ -49,6 +49,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     /// <summary>Users watching this user: subscriber username → expiry (Unix seconds). Can hold 100,000+ entries.</summary>
     private Dictionary<string, long> _watchers = new(StringComparer.Ordinal);
 
+    private PresenceSnapshot? _snapshot;
+    private UserPresenceState? _snapshotOf;
+
     /// <summary>Unix second the expiry reminder is armed for; null when none is armed.</summary>
     private long? _reminderDueAt;
 
@@ -153,12 +156,20 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         }
     }
 
+    /// <summary>
+    /// The current state as an immutable snapshot, built once per change and shared by every read, event and
+    /// answer until the next one. Keyed by the state object as well as its version: a failed write rolls back to
+    /// another object, so a snapshot of a change that never became durable is never served.
+    /// </summary>
     private PresenceSnapshot Snapshot()
     {
+        if (_snapshot is { } cached && ReferenceEquals(_snapshotOf, State) && cached.Version == State.Version)
+            return cached;
         var status = new Dictionary<string, string>(State.Resources.Count, StringComparer.Ordinal);
         foreach (var (resource, state) in State.Resources)
             status[resource] = state.Status;
-        return new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType());
+        _snapshotOf = State;
+        return _snapshot = new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType());
     }
 
     /// <summary>

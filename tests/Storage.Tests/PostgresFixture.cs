@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace Presence.Orleans.Runtime.AdoNet.Tests;
+namespace Presence.Orleans.Storage.Tests;
 
-/// <summary>One throwaway PostgreSQL server for every test of this assembly, with a database per test class.</summary>
+/// <summary>One throwaway PostgreSQL server for every test of this assembly, with a database per test class or per cluster.</summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<Type, Lazy<Task<string>>> _classDatabases = new();
@@ -22,6 +22,6 @@ public sealed class PostgresFixture : IAsyncLifetime
     public Task<string> DatabaseForAsync(Type testClass) =>
         _classDatabases.GetOrAdd(testClass, t => new Lazy<Task<string>>(() => Server.CreateDatabaseAsync(t.Name))).Value;
 
-    /// <summary>A fresh database for a test that reads table-wide (due reminders, a silo's reminder poll).</summary>
+    /// <summary>A fresh, empty database (a silo reads reminders and schema table-wide), as a connection string.</summary>
     public Task<string> CreateDatabaseAsync(string prefix) => Server.CreateDatabaseAsync(prefix);
 }

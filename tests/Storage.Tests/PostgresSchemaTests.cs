@@ -1,12 +1,32 @@
-namespace Presence.Orleans.Runtime.AdoNet.Tests;
+using System.Reflection;
+using Npgsql;
 
+namespace Presence.Orleans.Storage.Tests;
+
+/// <summary>The shipped scripts: idempotent, complete for Orleans' ADO.NET providers, and safe for silos that start together.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSchemaTests(PostgresFixture fixture)
+public sealed class PostgresSchemaTests(PostgresFixture fixture, ITestOutputHelper output)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Tables = ["orleansquery", "orleansmembershipversiontable", "orleansmembershiptable", "orleansstorage", "orleansreminderstable", "presence_subscriptions"];
 
     [Fact]
-    public async Task ShippedScripts_ApplyByHandWithPsql_Twice_AndTheProvidersUseThem()
+    public async Task Scripts_ApplyOnAnEmptyDatabase_AndAgainWithoutChangingAnything()
+    {
+        await using var services = await PostgresServices.StartAsync(await fixture.CreateDatabaseAsync("schema_twice"), applySchema: false);
+        Assert.Empty(await ExistingTablesAsync(services.Database));
+
+        await PostgresSchemaInitializer.ApplyAsync(services.Database, CancellationToken.None);
+        var tables = await ExistingTablesAsync(services.Database);
+        var queries = await QueriesAsync(services.Database);
+        await PostgresSchemaInitializer.ApplyAsync(services.Database, CancellationToken.None);
+
+        Assert.Equal(Tables.Order(StringComparer.Ordinal), tables);
+        Assert.Equal(tables, await ExistingTablesAsync(services.Database));
+        Assert.Equal(queries, await QueriesAsync(services.Database));
+    }
+
+    [Fact]
+    public async Task ShippedScripts_ApplyByHandWithPsql_Twice_AndMatchTheEmbeddedOnes()
     {
         var database = await fixture.Server.CreateDatabaseNameAsync("schema_by_hand");
         var scripts = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Sql"), "*.sql").Order(StringComparer.Ordinal).ToArray();
@@ -18,37 +38,115 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture)
                 await fixture.Server.RunSqlFileAsync(script, database);
         }
 
-        await using var providers = await PostgresProviders.StartAsync(fixture.Server.ConnectionStringFor(database), o => o.InitializeSchema = false);
-        await AssertWorksAsync(providers);
+        // An operator's copy and the silo's embedded copy are the same schema: applying the embedded one changes nothing.
+        await using var services = await PostgresServices.StartAsync(fixture.Server.ConnectionStringFor(database), applySchema: false);
+        var queries = await QueriesAsync(services.Database);
+        await PostgresSchemaInitializer.ApplyAsync(services.Database, CancellationToken.None);
+        Assert.Equal(Tables.Order(StringComparer.Ordinal), await ExistingTablesAsync(services.Database));
+        Assert.Equal(queries, await QueriesAsync(services.Database));
     }
 
     [Fact]
-    public async Task Schema_IsAppliedOnce_WhenSeveralSilosStartAtTheSameTime()
+    public async Task OrleansQuery_HoldsEveryQueryOrleansProvidersLoad()
     {
-        // Concurrent CREATE … IF NOT EXISTS can collide in the catalog; the advisory lock makes silos take turns.
-        var connectionString = await fixture.CreateDatabaseAsync("schema_race");
+        await using var services = await PostgresServices.StartAsync(await fixture.DatabaseForAsync(GetType()));
+        var stored = await QueriesAsync(services.Database);
 
-        var silos = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresProviders.StartAsync(connectionString)));
+        var required = RequiredQueryKeys();
+        var version = typeof(global::Orleans.Storage.AdoNetGrainStorage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        output.WriteLine($"required by Orleans {version}: {string.Join(", ", required.Order(StringComparer.Ordinal))}");
+
+        Assert.Empty(required.Except(stored.Keys));
+        Assert.All(required, key => Assert.False(string.IsNullOrWhiteSpace(stored[key]), key));
+    }
+
+    [Fact]
+    public async Task ConcurrentAppliers_TakeTurnsOnTheAdvisoryLock()
+    {
+        var connectionString = await fixture.CreateDatabaseAsync("schema_lock");
+        await using var services = await PostgresServices.StartAsync(connectionString, applySchema: false);
+
+        // Another silo holds the lock: an applier waits for it instead of running DDL beside it.
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync();
+        Task waiting;
+        await using (var transaction = await other.BeginTransactionAsync())
+        {
+            await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", other, transaction))
+            {
+                take.Parameters.Add(new NpgsqlParameter<long> { TypedValue = PostgresSchema.AdvisoryLockKey });
+                await take.ExecuteNonQueryAsync();
+            }
+
+            waiting = PostgresSchemaInitializer.ApplyAsync(services.Database, CancellationToken.None);
+            await Eventually.TrueAsync(async () => await WaitersOnAdvisoryLockAsync(other, transaction) == 1, because: "the applier queues on the advisory lock");
+            Assert.False(waiting.IsCompleted);
+            Assert.Empty(await ExistingTablesAsync(services.Database));
+            await transaction.CommitAsync();
+        }
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Silos starting together on an empty database: concurrent CREATE … IF NOT EXISTS would collide in the catalog
+        // (unique violations on pg_type), so every applier must succeed only because they take turns.
+        var fresh = await fixture.CreateDatabaseAsync("schema_race");
+        var appliers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresServices.StartAsync(fresh, applySchema: false)));
         try
         {
-            foreach (var providers in silos)
-                await AssertWorksAsync(providers);
+            await Task.WhenAll(appliers.Select(a => Task.Run(() => PostgresSchemaInitializer.ApplyAsync(a.Database, CancellationToken.None))));
+            Assert.Equal(Tables.Order(StringComparer.Ordinal), await ExistingTablesAsync(appliers[0].Database));
         }
         finally
         {
-            foreach (var providers in silos)
-                await providers.DisposeAsync();
+            foreach (var applier in appliers)
+                await applier.DisposeAsync();
         }
     }
 
-    private static async Task AssertWorksAsync(PostgresProviders providers)
+    /// <summary>
+    /// The query keys Orleans 10.4.2's ADO.NET providers read from <c>OrleansQuery</c>. Clustering and reminders check theirs
+    /// at start against their internal <c>DbStoredQueries</c> (one property per key), read here by reflection so that an
+    /// Orleans upgrade that adds a query fails this test. Persistence names its four keys in code.
+    /// </summary>
+    private static HashSet<string> RequiredQueryKeys()
     {
-        var id = new GrainId("test", Guid.NewGuid().ToString("N"));
-        var state = new GrainState<TestState>();
-        await providers.Storage.WriteStateAsync("s", id, state, CancellationToken.None);
-        await providers.Reminders.UpsertRowAsync(new ReminderEntry(id, "r", T0, TimeSpan.Zero, T0), CancellationToken.None);
-        await providers.Subscriptions.WriteAsync([new(id.Key, "target", T0)], [], CancellationToken.None);
-        Assert.NotNull(await providers.Reminders.ReadRowAsync(id, "r", CancellationToken.None));
-        Assert.Single(await providers.Subscriptions.ReadBySubscriberAsync(id.Key, CancellationToken.None));
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var assembly in new[] { "Orleans.Clustering.AdoNet", "Orleans.Reminders.AdoNet" })
+        {
+            var stored = Assembly.Load(assembly).GetTypes().Single(t => t.Name == "DbStoredQueries");
+            var properties = stored.GetProperties(BindingFlags.Instance | BindingFlags.NonPublic).Select(p => p.Name).ToArray();
+            Assert.NotEmpty(properties);
+            keys.UnionWith(properties);
+        }
+        var persistence = typeof(global::Orleans.Storage.AdoNetGrainStorage).Assembly.GetTypes().Single(t => t.Name == "RelationalStorageProviderQueries");
+        Assert.Equal(["ClearState", "DeleteState", "ReadFromStorage", "WriteToStorage"], persistence.GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
+        keys.UnionWith(["WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey"]);
+        return keys;
+    }
+
+    private static async Task<List<string>> ExistingTablesAsync(PostgresDatabase database)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE \"C\"");
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    private static async Task<SortedDictionary<string, string>> QueriesAsync(PostgresDatabase database)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT querykey, querytext FROM OrleansQuery");
+        var queries = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            queries.Add(reader.GetString(0), reader.GetString(1));
+        return queries;
+    }
+
+    private static async Task<long> WaitersOnAdvisoryLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", connection, transaction);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

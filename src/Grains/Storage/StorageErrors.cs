@@ -6,17 +6,19 @@ namespace Presence.Orleans.Grains;
 internal static class StorageErrors
 {
     /// <summary>
-    /// True when <paramref name="exception"/> or one of its inner exceptions is a database failure that is not yet a
-    /// <see cref="StorageUnavailableException"/>. Version conflicts (Orleans' <c>InconsistentStateException</c>) and
-    /// bugs are not outages.
+    /// True when <paramref name="exception"/> is an outage not yet said as <see cref="StorageUnavailableException"/> at the
+    /// top: it or one of its inner exceptions is a database failure, or a <see cref="StorageUnavailableException"/> that
+    /// something wrapped. Orleans' state bridge wraps every exception of a storage provider in an <c>OrleansException</c>, so
+    /// an outage during <c>WriteStateAsync</c> reaches the grain as OrleansException → StorageUnavailableException.
+    /// Version conflicts (Orleans' <c>InconsistentStateException</c>) and bugs are not outages.
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
+        if (exception is StorageUnavailableException)
+            return false; // already said; let it through unchanged
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current is StorageUnavailableException)
-                return false; // already said; let it through unchanged
-            if (current is DbException || PostgresDatabase.IsUnavailable(current, CancellationToken.None))
+            if (current is StorageUnavailableException or DbException || PostgresDatabase.IsUnavailable(current, CancellationToken.None))
                 return true;
         }
         return false;

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace Presence.Orleans.Storage.Tests;
+
+/// <summary>
+/// What <see cref="SiloHostingExtensions.AddPresence"/> registers for each storage provider: dependency-injection shape only,
+/// the host is built but never started, and no database is contacted.
+/// </summary>
+public sealed class PostgresRegistrationTests
+{
+    private const string ConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Database=none";
+
+    private static readonly Dictionary<string, string?> Postgres = new()
+    {
+        ["Presence:Storage:Provider"] = "Postgres",
+        ["ConnectionStrings:Presence"] = ConnectionString,
+    };
+
+    [Fact]
+    public void PostgresStorage_IsOrleansAdoNetStorageBehindTheOutageWrapper_AllOnOneDataSource()
+    {
+        using var host = BuildSilo(Postgres);
+        var services = host.Services;
+        var database = services.GetRequiredService<PostgresDatabase>();
+
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName);
+        Assert.IsType<OutageAwareGrainStorage>(storage);
+        Assert.IsType<AdoNetGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>("postgres"));
+        var storageOptions = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get("postgres");
+        Assert.Equal("Npgsql", storageOptions.Invariant);
+        Assert.Same(database.DataSource, storageOptions.DataSource);
+        Assert.IsType<SystemTextJsonGrainStorageSerializer>(storageOptions.GrainStorageSerializer);
+
+        Assert.Equal("AdoNetReminderTable", services.GetRequiredService<IReminderTable>().GetType().Name);
+        var reminderOptions = services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value;
+        Assert.Equal("Npgsql", reminderOptions.Invariant);
+        Assert.Same(database.DataSource, reminderOptions.DataSource);
+
+        Assert.IsType<PostgresSubscriptionTable>(services.GetRequiredService<ISubscriptionTable>());
+        Assert.IsType<PostgresHealth>(services.GetRequiredService<IStorageHealth>());
+        Assert.Single(services.GetServices<ILifecycleParticipant<ISiloLifecycle>>().OfType<PostgresSchemaInitializer>());
+    }
+
+    [Fact]
+    public void MemoryStorage_IsTheDefault_AndRegistersNothingOfPostgres()
+    {
+        using var host = BuildSilo([]);
+        var services = host.Services;
+
+        Assert.Null(services.GetService<PostgresDatabase>());
+        Assert.IsType<InMemorySubscriptionTable>(services.GetRequiredService<ISubscriptionTable>());
+        Assert.IsType<InMemoryStorageHealth>(services.GetRequiredService<IStorageHealth>());
+        Assert.IsNotType<OutageAwareGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName));
+        Assert.Empty(services.GetServices<ILifecycleParticipant<ISiloLifecycle>>().OfType<PostgresSchemaInitializer>());
+    }
+
+    [Fact]
+    public void PostgresStorage_IsRejectedNamingTheMissingKey_WhenThereIsNoConnectionString()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BuildSilo(new() { ["Presence:Storage:Provider"] = "Postgres" }));
+
+        Assert.Contains("ConnectionStrings:Presence", error.Message);
+        Assert.Contains("ConnectionStrings__Presence", error.Message);
+    }
+
+    [Fact]
+    public void Options_BindFromConfiguration_AndSetTheTimeoutsOfTheSharedConnectionString()
+    {
+        using var host = BuildSilo(new(Postgres)
+        {
+            ["ConnectionStrings:Presence"] = ConnectionString + ";Timeout=60;Command Timeout=60",
+            ["Presence:Storage:Postgres:ConnectTimeout"] = "00:00:02",
+            ["Presence:Storage:Postgres:CommandTimeout"] = "00:00:04",
+        });
+
+        // Orleans' providers use the same data source, so they give up on an unreachable database as fast as our code.
+        var dataSource = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get("postgres").DataSource;
+        var settings = new NpgsqlConnectionStringBuilder(((NpgsqlDataSource)dataSource!).ConnectionString);
+        Assert.Equal(2, settings.Timeout);
+        Assert.Equal(4, settings.CommandTimeout);
+    }
+
+    [Fact]
+    public void Options_AreRejectedNamingTheSetting_WhenATimeoutIsBelowOneSecond()
+    {
+        using var host = BuildSilo(new(Postgres) { ["Presence:Storage:Postgres:CommandTimeout"] = "00:00:00.100" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<PostgresDatabase>());
+        Assert.Contains(nameof(PostgresPersistenceOptions.CommandTimeout), error.Message);
+    }
+
+    private static IHost BuildSilo(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Development });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddPresence(builder.Configuration));
+        return builder.Build();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+using Orleans.TestingHost;
+
+namespace Presence.Orleans.Storage.Tests;
+
+/// <summary>
+/// A silo stopped, and another killed, mid-test: the user reactivates elsewhere, with no acknowledged change lost, because
+/// storage is PostgreSQL. Acknowledged = the call returned: state, <c>ext</c>, subscriptions (rows on both ends) and the
+/// expiry reminder.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SiloFailoverTests(PostgresFixture postgres, FailoverClusterFixture clusters, ITestOutputHelper output)
+    : IClassFixture<FailoverClusterFixture>
+{
+    /// <summary>DESIGN: after a silo dies, every user is served again within 10 s.</summary>
+    private static readonly TimeSpan ServedAgainWithin = TimeSpan.FromSeconds(10);
+
+    private readonly string _run = Guid.NewGuid().ToString("N")[..6];
+
+    [Fact]
+    public async Task PlacementHint_ActivatesTheUserOnTheChosenSilo()
+    {
+        var cluster = await clusters.GetAsync(postgres);
+
+        foreach (var silo in cluster.GetActiveSilos().ToList())
+        {
+            var grain = cluster.Client.GetUserGrain(UserKey.Create("acme", "chat", $"placed-{silo.InstanceNumber}-{_run}"));
+            await ActivateOnAsync(cluster, grain, silo.SiloAddress);
+        }
+    }
+
+    [Fact]
+    public async Task User_IsServedByAnotherSilo_WithEveryAcknowledgedChange_WhenItsSiloStops()
+    {
+        await AssertNothingAcknowledgedIsLostAsync(kill: false);
+    }
+
+    [Fact]
+    public async Task User_IsServedByAnotherSilo_WithEveryAcknowledgedChange_WhenItsSiloIsKilled()
+    {
+        await AssertNothingAcknowledgedIsLostAsync(kill: true);
+    }
+
+    private async Task AssertNothingAcknowledgedIsLostAsync(bool kill)
+    {
+        var cluster = await clusters.GetAsync(postgres);
+        var alice = UserKey.Create("acme", "chat", $"alice-{_run}");
+        string bob = $"bob-{_run}", carol = $"carol-{_run}", dave = $"dave-{_run}";
+        var grain = cluster.Client.GetUserGrain(alice);
+        var victim = cluster.GetActiveSilos().Last();
+        await ActivateOnAsync(cluster, grain, victim.SiloAddress);
+
+        // Every change below is acknowledged: the call returned.
+        await grain.SetStatusAsync("web", "1", null);
+        await grain.SubscribeAsync([bob, carol, dave], 3600);
+        await grain.UnsubscribeAsync([dave]);
+        var acknowledged = await grain.SetStatusAsync("mobile", "2", "in a meeting");
+        var subscriptions = await grain.GetSubscriptionsAsync(1, 10);
+        Assert.Equal(SiloOf(cluster, grain), victim.SiloAddress);
+
+        var down = Stopwatch.StartNew();
+        if (kill)
+            await cluster.KillSiloAsync(victim);
+        else
+            await cluster.StopSiloAsync(victim);
+        await cluster.WaitForLivenessToStabilizeAsync(didKill: kill);
+        var served = await Answered.WithinAsync(ServedAgainWithin, grain.GetPresenceAsync);
+        output.WriteLine($"{(kill ? "killed" : "stopped")} {victim.SiloAddress}: served again by {SiloOf(cluster, grain)} after {down.ElapsedMilliseconds} ms");
+
+        Assert.NotEqual(victim.SiloAddress, SiloOf(cluster, grain));
+        Assert.Equal(acknowledged.Version, served.Version);
+        Assert.Equal(acknowledged.LastTime, served.LastTime);
+        Assert.Equal("in a meeting", served.Ext);
+        Assert.Equal(new Dictionary<string, string> { ["mobile"] = "2", ["web"] = "1" }, served.Status);
+        Assert.Equal(subscriptions.Items, (await grain.GetSubscriptionsAsync(1, 10)).Items);
+        Assert.Equal([bob, carol], subscriptions.Items.Select(i => i.Uid));
+        // Both ends of each row: the targets (wherever they live now) know their watcher.
+        Assert.Equal(["alice-" + _run], (await Answered.WithinAsync(ServedAgainWithin, cluster.Client.GetUserGrain(alice.WithUsername(bob)).GetWatchersAsync)).Select(w => w.Uid));
+        Assert.Empty(await Answered.WithinAsync(ServedAgainWithin, cluster.Client.GetUserGrain(alice.WithUsername(dave)).GetWatchersAsync));
+
+        await using var rows = new StoredRows(clusters.ConnectionString, cluster.Options.ServiceId);
+        Assert.Equal([alice.WithUsername(bob).ToString(), alice.WithUsername(carol).ToString()], await rows.ReadSubscriptionTargetsAsync(alice));
+        var state = await rows.ReadStateAsync(grain.GetGrainId());
+        Assert.Equal(acknowledged.Version, state!.Property("Version").GetInt64());
+        // The expiry reminder is still registered, for Orleans' reminder service as much as in the table.
+        Assert.Contains(UserPresenceGrain.ExpiryReminderName, await rows.ReadReminderNamesAsync(grain.GetGrainId()));
+        var reminders = cluster.GetSiloServiceProvider(SiloOf(cluster, grain)).GetRequiredService<IReminderTable>();
+        Assert.NotNull(await reminders.ReadRow(grain.GetGrainId(), UserPresenceGrain.ExpiryReminderName));
+    }
+
+    /// <summary>
+    /// Activates <paramref name="grain"/> on <paramref name="silo"/> through the placement hint Orleans reads from the
+    /// request context on the activating call, and checks that the hint was honoured.
+    /// </summary>
+    private static async Task ActivateOnAsync(InProcessTestCluster cluster, IUserPresenceGrain grain, SiloAddress silo)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            await grain.SetStatusAsync("mobile", "1", "busy");
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+        Assert.Equal(silo, SiloOf(cluster, grain));
+    }
+
+    private static SiloAddress SiloOf(InProcessTestCluster cluster, IUserPresenceGrain grain) =>
+        cluster.TryGetGrainContext(grain.GetGrainId(), out var context) && context.Address.SiloAddress is { } silo
+            ? silo
+            : throw new InvalidOperationException($"{grain.GetGrainId()} is not active on any silo.");
+}

@@ -6,8 +6,9 @@ namespace Presence.Orleans.Silo;
 
 /// <summary>
 /// Orleans' stock ADO.NET grain storage, unchanged, except that a database outage surfaces as
-/// <see cref="StorageUnavailableException"/>. That includes the read at activation, so a caller in another process
-/// (a gateway without the database driver) sees one known exception type and answers 503.
+/// <see cref="StorageUnavailableException"/>, a type every process can deserialize (a gateway has no database driver).
+/// Orleans wraps provider exceptions in an <c>OrleansException</c> (also at activation, where no grain code runs);
+/// ours stays inside as the inner exception, and the grain and the gateway look through the chain.
 /// </summary>
 internal sealed class OutageAwareGrainStorage(IGrainStorage inner) : IGrainStorage
 {

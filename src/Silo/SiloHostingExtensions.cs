@@ -9,7 +9,7 @@ namespace Presence.Orleans.Silo;
 
 public static class SiloHostingExtensions
 {
-    private const string NpgsqlInvariant = "Npgsql";
+    private const string NpgsqlInvariant = PresenceClusterOptions.NpgsqlInvariant;
     private const string StockStorageName = "postgres";
 
     /// <summary>

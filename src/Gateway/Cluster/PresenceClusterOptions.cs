@@ -1,11 +1,17 @@
 using System.Net;
 
-namespace Presence.Orleans.Silo;
+namespace Presence.Orleans.Gateway;
 
 /// <summary>How this silo finds and joins its cluster (<c>Presence:Cluster</c>).</summary>
 public sealed class PresenceClusterOptions
 {
     public const string SectionName = "Presence:Cluster";
+
+    /// <summary>The connection string that <c>Postgres</c> clustering uses (<c>ConnectionStrings:Presence</c>, shared with storage).</summary>
+    public const string ConnectionStringName = "Presence";
+
+    /// <summary>The ADO.NET invariant of Npgsql, as Orleans' ADO.NET providers name it.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
 
     /// <summary><c>Localhost</c> (one silo, nothing to configure) or <c>Postgres</c> (membership in <c>ConnectionStrings:Presence</c>).</summary>
     public ClusterProvider Provider { get; set; } = ClusterProvider.Localhost;

@@ -77,6 +77,7 @@ public static class SiloHostingExtensions
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 break;
             case ClusterProvider.Postgres:
+                ConfigureMembershipTimings(silo);
                 silo.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = cluster.ClusterId;
@@ -93,6 +94,26 @@ public static class SiloHostingExtensions
                 throw new InvalidOperationException($"Unknown {PresenceClusterOptions.SectionName}:Provider '{cluster.Provider}'. Use Localhost or Postgres.");
         }
     }
+
+    /// <summary>
+    /// Membership timings for the failover we promise (a dead silo's users served again within 10 s). Orleans'
+    /// defaults (5 s probes, 3 misses) take 15 s or more to suspect a silo; ours suspect it after two missed 2 s probes,
+    /// and two votes (the two survivors of three) declare it dead. A silo that only stalls (a long GC pause, a busy
+    /// machine) for over ~4 s may be declared dead and restart; Orleans extends probe timeouts while the prober
+    /// itself is degraded. Death is written to the membership table, so a database outage cannot kill silos: votes
+    /// wait for it. Each value can be overridden under <c>Presence:Cluster:Membership</c>.
+    /// </summary>
+    private static void ConfigureMembershipTimings(ISiloBuilder silo) =>
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Configure(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 2;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            })
+            .BindConfiguration($"{PresenceClusterOptions.SectionName}:Membership");
 
     /// <summary>
     /// Orleans' stock ADO.NET grain storage (System.Text.Json) and reminders on our pooled data source. The storage is

@@ -40,6 +40,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<PresenceRateLimiter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayStartupLogger>());
+        services.TryAddSingleton<SiloLossSignal>();
         services.TryAddSingleton<PresenceConnectionRegistry>();
         services.AddHostedService(static sp => sp.GetRequiredService<PresenceConnectionRegistry>());
 

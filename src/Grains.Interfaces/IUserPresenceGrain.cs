@@ -48,6 +48,17 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout);
 
     /// <summary>
+    /// One way. The lease of a connected device: the process holding its socket renews it periodically
+    /// (<c>Presence:WebSocket:LeaseRenewPeriod</c>). A device not renewed within
+    /// <see cref="PresenceLimits.OrphanedConnectionTimeout"/> of real time is dropped and its resource goes offline —
+    /// the process holding it died. A device this activation does not know (its predecessor died with a silo) is
+    /// registered again. With <paramref name="resync"/> this user re-announces itself to the users it watches, which
+    /// answer with their current state: after a silo died, events resume with a version gap at worst.
+    /// </summary>
+    [OneWay, Alias("RenewDevice")]
+    Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync);
+
+    /// <summary>
     /// Subscribes this user to each of <paramref name="usernames"/> for <paramref name="expirySeconds"/>,
     /// replacing the expiry of existing subscriptions. Targets that are full are listed in
     /// <see cref="SubscribeResult.Failed"/>; past the subscription cap the ones with least time left are evicted.

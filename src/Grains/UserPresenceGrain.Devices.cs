@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Runtime;
 
 namespace Presence.Orleans.Grains;
@@ -23,6 +24,13 @@ internal sealed partial class UserPresenceGrain
     /// <summary>Target → newest version forwarded to the devices: a repeat or an older state is never forwarded.</summary>
     private readonly Dictionary<string, long> _forwardedVersions = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Resource → when its device's lease was last renewed, as a <see cref="Stopwatch"/> timestamp. Real time on
+    /// purpose, like Orleans' own membership: it measures whether a process is alive, not the grain's clock.
+    /// </summary>
+    private readonly Dictionary<string, long> _leaseRenewedAt = new(StringComparer.Ordinal);
+
+    private IGrainTimer? _leaseTimer;
     private IDisposable? _graceTimer;
     private IDisposable? _orphanTimer;
     private DateTimeOffset _activatedAt;
@@ -44,18 +52,66 @@ internal sealed partial class UserPresenceGrain
             return true;
         });
 
-        var wasConnected = _devices.Count > 0;
-        if (_devices.Remove(resource, out var replaced) && !SameDevice(replaced, device))
+        if (_devices.TryGetValue(resource, out var replaced) && !SameDevice(replaced, device))
         {
             LogDeviceReplaced(GrainKey, resource);
             _ = replaced.OnSessionEnded(SessionEndReason.Replaced);
         }
-        _devices[resource] = device;
-        if (!wasConnected)
-            OnDevicesConnectedChanged(connected: true);
-        LogDeviceConnected(GrainKey, resource, _devices.Count);
+        AddDevice(resource, device, resync: false);
         Publish();
         return Snapshot();
+    }
+
+    public async Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync)
+    {
+        if (_devices.TryGetValue(resource, out var current))
+        {
+            if (!SameDevice(current, device))
+            {
+                _ = device.OnSessionEnded(SessionEndReason.Replaced); // a newer connection holds the resource
+                return;
+            }
+            _leaseRenewedAt[resource] = Stopwatch.GetTimestamp();
+            if (resync)
+                AnnounceConnection(connected: true, resync: true);
+            return;
+        }
+        if (State.Resources.TryGetValue(resource, out var state) && state.Connected && state.Status != OfflineStatus)
+        {
+            // Our predecessor held this device: take it back as it is, no login, and catch up with our targets.
+            AddDevice(resource, device, resync: true);
+            return;
+        }
+        await ConnectAsync(resource, device); // its resource went offline meanwhile: a login again
+    }
+
+    /// <summary>Registers (or replaces) the device of a resource; the first device announces us to our targets.</summary>
+    private void AddDevice(string resource, IPresenceObserver device, bool resync)
+    {
+        var wasConnected = _devices.Count > 0;
+        _devices[resource] = device;
+        _leaseRenewedAt[resource] = Stopwatch.GetTimestamp();
+        if (!wasConnected)
+            OnDevicesConnectedChanged(connected: true, resync);
+        else if (resync)
+            AnnounceConnection(connected: true, resync: true);
+        LogDeviceConnected(GrainKey, resource, _devices.Count);
+    }
+
+    /// <summary>Drops devices whose lease ran out (their process died): their resources go offline, as if lost.</summary>
+    private async Task ExpireLeasesAsync(CancellationToken cancellationToken)
+    {
+        List<(string Resource, IPresenceObserver Device)>? expired = null;
+        foreach (var (resource, device) in _devices)
+        {
+            if (!_leaseRenewedAt.TryGetValue(resource, out var renewedAt) || Stopwatch.GetElapsedTime(renewedAt) > _limits.OrphanedConnectionTimeout)
+                (expired ??= []).Add((resource, device));
+        }
+        if (expired is null)
+            return;
+        LogLeasesExpired(GrainKey, expired.Count);
+        foreach (var (resource, device) in expired)
+            await DisconnectAsync(resource, device, logout: false);
     }
 
     public async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout)
@@ -67,6 +123,7 @@ internal sealed partial class UserPresenceGrain
 
         // The connection is gone whatever the write does.
         _devices.Remove(resource);
+        _leaseRenewedAt.Remove(resource);
         if (_devices.Count == 0)
             OnDevicesConnectedChanged(connected: false);
         LogDeviceDisconnected(GrainKey, resource, logout, _devices.Count);
@@ -84,21 +141,49 @@ internal sealed partial class UserPresenceGrain
         return Snapshot();
     }
 
-    /// <summary>The first device connected or the last one left: targets learn it, and precise expiry follows.</summary>
-    private void OnDevicesConnectedChanged(bool connected)
+    /// <summary>
+    /// The first device connected or the last one left: targets learn it, precise expiry follows, and while devices
+    /// are connected a timer checks their leases.
+    /// </summary>
+    private void OnDevicesConnectedChanged(bool connected, bool resync = false)
     {
         _connectionEpoch = NextConnectionEpoch();
         if (!connected)
             _forwardedVersions.Clear();
+        AnnounceConnection(connected, resync);
+        ArmExpiryTimer();
+        UpdateKeepAlive();
+        ArmLeaseTimer(connected);
+    }
+
+    /// <summary>Tells each live target whether we have devices; with <paramref name="resync"/> they answer with their state.</summary>
+    private void AnnounceConnection(bool connected, bool resync)
+    {
         var now = NowSeconds();
         foreach (var (target, expiresAt) in _subscriptions)
         {
             if (expiresAt > now)
-                _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch);
+                _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch, resync);
         }
-        ArmExpiryTimer();
-        UpdateKeepAlive();
     }
+
+    private void ArmLeaseTimer(bool devicesConnected)
+    {
+        if (!devicesConnected)
+        {
+            _leaseTimer?.Dispose();
+            _leaseTimer = null;
+            return;
+        }
+        if (_leaseTimer is not null)
+            return;
+        var period = _limits.OrphanedConnectionTimeout / 4;
+        if (period < MinLeaseCheckPeriod)
+            period = MinLeaseCheckPeriod;
+        _leaseTimer = this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(period, period));
+    }
+
+    private static readonly TimeSpan MinLeaseCheckPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>Ticks of the clock, or one more than the last epoch: grows even when the clock stands still.</summary>
     private long NextConnectionEpoch() => Math.Max(_connectionEpoch + 1, TimeProvider.GetUtcNow().UtcTicks);
@@ -113,6 +198,7 @@ internal sealed partial class UserPresenceGrain
             if (State.Resources.ContainsKey(resource))
                 continue;
             _devices.Remove(resource);
+            _leaseRenewedAt.Remove(resource);
             _ = device.OnSessionEnded(SessionEndReason.Replaced);
         }
         if (_devices.Count == 0)

@@ -679,6 +679,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: a new connection replaced the device of {Resource}")]
     private partial void LogDeviceReplaced(string grainKey, string resource);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: {Count} devices were not renewed in time (their process died); their resources go offline")]
+    private partial void LogLeasesExpired(string grainKey, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{GrainKey}: {Count} resources held by connections that no longer exist went offline")]
     private partial void LogOrphansOffline(string grainKey, int count);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Providers;
@@ -44,6 +45,8 @@ public static class SiloHostingExtensions
         var cluster = configuration.GetSection(PresenceClusterOptions.SectionName).Get<PresenceClusterOptions>() ?? new PresenceClusterOptions();
         var services = silo.Services;
         services.AddPresenceGrains();
+        services.TryAddSingleton<SiloLossSignal>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLossListener>();
         if (storage.Provider == StorageProvider.Postgres || cluster.Provider == ClusterProvider.Postgres)
         {
             var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);

@@ -4,25 +4,22 @@ namespace Presence.Orleans.Gateway;
 /// How many silos (Orleans gateways) this client is connected to, as Orleans reports it. The gateway process is
 /// ready only while it is connected to at least one.
 /// </summary>
-internal sealed class ClusterConnectionStatus : IClusterConnectionStatusObserver
+internal sealed class ClusterConnectionStatus(SiloLossSignal siloLoss) : IClusterConnectionStatusObserver
 {
     private int _connectedGateways;
 
     public bool IsConnected => Volatile.Read(ref _connectedGateways) > 0;
 
-    /// <summary>Raised when the set of silos shrank (one died or left): grains may have moved.</summary>
-    public event Action? SilosLost;
-
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {
         Volatile.Write(ref _connectedGateways, currentNumberOfGateways);
         if (currentNumberOfGateways < previousNumberOfGateways)
-            SilosLost?.Invoke();
+            siloLoss.Raise(); // fewer silos: grains may have moved
     }
 
     public void NotifyClusterConnectionLost()
     {
         Volatile.Write(ref _connectedGateways, 0);
-        SilosLost?.Invoke();
+        siloLoss.Raise(); // fewer silos: grains may have moved
     }
 }

@@ -28,6 +28,7 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     private bool _dropPending;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
+    private (IUserPresenceGrain Grain, IPresenceObserver Device)? _registration;
 
     public PresenceConnection(string user, string resource, PresenceSocketSession session, PresenceSocketOptions options, ILogger logger)
     {
@@ -75,9 +76,27 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     {
         if (reason == SessionEndReason.Replaced)
             Close(SocketCloseCodes.Replaced, "replaced by a newer connection of the same resource");
-        else
+        else if (_registration is null)
             Close(SocketCloseCodes.ServiceRestart, "the user's session moved; reconnect");
+        else
+            Renew(resync: true); // the grain moved (its silo stopped): register with the next activation, socket stays open
         return Task.CompletedTask;
+    }
+
+    /// <summary>The grain this connection is registered with, and how the grain sees it; set once connected.</summary>
+    public void Attach(IUserPresenceGrain grain, IPresenceObserver device) => _registration = (grain, device);
+
+    /// <summary>Renews this device's lease with its grain (one way); with <paramref name="resync"/> the user catches up with its targets.</summary>
+    public void Renew(bool resync)
+    {
+        if (_registration is not var (grain, device))
+            return;
+        lock (_closeLock)
+        {
+            if (_closeRequested)
+                return;
+        }
+        _ = grain.RenewDeviceAsync(Resource, device, resync);
     }
 
     /// <summary>Queues a frame; a full queue closes the connection (the client is not reading).</summary>

@@ -1,15 +1,25 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// The connections open on this gateway. When the host starts stopping, each is closed with 1001 (going away),
-/// so devices reconnect elsewhere and the server does not wait for them until its shutdown timeout.
+/// The connections open on this process. It renews their leases with their grains every
+/// <see cref="PresenceSocketOptions.LeaseRenewPeriod"/> (a process that dies stops renewing, and its devices go
+/// offline), re-registers them with resync after a silo died or left (<see cref="SiloLossSignal"/>: their grains may
+/// have moved and forgotten them), and when the host starts stopping closes each with 1001 (going away), so devices
+/// reconnect elsewhere and the server does not wait for them until its shutdown timeout.
 /// </summary>
-internal sealed class PresenceConnectionRegistry(IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class PresenceConnectionRegistry(
+    IHostApplicationLifetime lifetime, IOptions<PresenceSocketOptions> options, SiloLossSignal siloLoss) : BackgroundService
 {
+    // One round at once, then every ResyncInterval: the silo is declared dead (and its grains move) a few seconds after it is lost.
+    private const int ResyncRounds = 4;
+
     private readonly ConcurrentDictionary<PresenceConnection, byte> _connections = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private int _resyncRoundsLeft;
     private CancellationTokenRegistration _stopping;
 
     public int Count => _connections.Count;
@@ -20,17 +30,71 @@ internal sealed class PresenceConnectionRegistry(IHostApplicationLifetime lifeti
 
     public void Remove(PresenceConnection connection) => _connections.TryRemove(connection, out _);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = lifetime.ApplicationStopping.Register(static s => ((PresenceConnectionRegistry)s!).CloseAll(), this);
-        return Task.CompletedTask;
+        siloLoss.Raised += OnSiloLost;
+        return base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        siloLoss.Raised -= OnSiloLost;
         CloseAll();
-        _stopping.Dispose();
-        return Task.CompletedTask;
+        await _stopping.DisposeAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Renews every lease each period (real time); after a silo loss, a few quicker rounds with resync.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = Volatile.Read(ref _resyncRoundsLeft) > 0 ? settings.ResyncInterval : settings.LeaseRenewPeriod;
+            try
+            {
+                await _wake.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var resync = DecrementIfPositive(ref _resyncRoundsLeft);
+            foreach (var connection in _connections.Keys)
+                connection.Renew(resync);
+        }
+    }
+
+    private void OnSiloLost()
+    {
+        Volatile.Write(ref _resyncRoundsLeft, ResyncRounds);
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    private static bool DecrementIfPositive(ref int value)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref value);
+            if (current <= 0)
+                return false;
+            if (Interlocked.CompareExchange(ref value, current - 1, current) == current)
+                return true;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
     }
 
     private void CloseAll()

@@ -65,6 +65,7 @@ internal static partial class PresenceSocketApi
             throw;
         }
 
+        connection.Attach(grain, device);
         services.Connections.Add(connection);
         try
         {

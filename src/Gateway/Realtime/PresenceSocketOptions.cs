@@ -46,4 +46,17 @@ public sealed class PresenceSocketOptions
 
     /// <summary>How long a closing connection may take to finish the close handshake before it is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often this process renews the lease of each of its connections with the user's grain (real time). It must
+    /// stay well under <c>Presence:Limits:OrphanedConnectionTimeout</c> (60 s): a grain drops a device not renewed
+    /// within it, which is how the devices of a process that died go offline.
+    /// </summary>
+    public TimeSpan LeaseRenewPeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// After a silo died or left, connections are re-registered with resync (grains are
+    /// re-activated elsewhere once membership declares the silo dead, a few seconds later): at once and three more times.
+    /// </summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(3);
 }

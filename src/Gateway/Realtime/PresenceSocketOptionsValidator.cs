@@ -11,6 +11,8 @@ internal sealed class PresenceSocketOptionsValidator : IValidateOptions<Presence
         Positive(options.KeepAliveTimeout, nameof(options.KeepAliveTimeout), failures);
         Positive(options.OperationWindow, nameof(options.OperationWindow), failures);
         Positive(options.CloseTimeout, nameof(options.CloseTimeout), failures);
+        Positive(options.LeaseRenewPeriod, nameof(options.LeaseRenewPeriod), failures);
+        Positive(options.ResyncInterval, nameof(options.ResyncInterval), failures);
         Positive(options.SendQueueCapacity, nameof(options.SendQueueCapacity), failures);
         Positive(options.MaxConsecutiveBadFrames, nameof(options.MaxConsecutiveBadFrames), failures);
         Positive(options.MaxPendingRequests, nameof(options.MaxPendingRequests), failures);

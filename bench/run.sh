@@ -110,8 +110,18 @@ fi
 # ---- silo ----
 PORT=$(bench free-port)
 URL="http://127.0.0.1:$PORT"
-log "starting the silo on $URL ($STORAGE storage)"
+# The silo's own Orleans ports (silo-to-silo and client gateway), free ones rather than the 11111/30000 defaults, so
+# a bench run never collides with another silo on this machine; a one-silo localhost cluster of its own.
+SILO_PORT=$(bench free-port)
+GATEWAY_PORT=$(bench free-port)
+log "starting the silo on $URL ($STORAGE storage; Orleans ports $SILO_PORT, $GATEWAY_PORT)"
+# Health-check results are logged at Critical only: wait-ready polls /health/ready while the silo starts, and the
+# health-check service logs every not-ready answer as an error, which the error scan at the end would report.
 env ASPNETCORE_ENVIRONMENT=Development \
+    Presence__Cluster__Provider=Localhost \
+    Presence__Cluster__ClusterId="bench-$PORT" \
+    Presence__Cluster__SiloPort="$SILO_PORT" \
+    Presence__Cluster__GatewayPort="$GATEWAY_PORT" \
     Presence__RateLimits__Enabled=false \
     Presence__RateLimits__PermitLimit=100000000 \
     Presence__Limits__MaxSubscribersPerUser=20000 \
@@ -119,6 +129,7 @@ env ASPNETCORE_ENVIRONMENT=Development \
     Logging__LogLevel__Default=Warning \
     Logging__LogLevel__Microsoft.AspNetCore=Warning \
     Logging__LogLevel__Presence.Orleans=Warning \
+    Logging__LogLevel__Microsoft.Extensions.Diagnostics.HealthChecks=Critical \
     "${SILO_ENV[@]}" \
     dotnet "$SILO_DLL" --urls "$URL" >"$WORK/silo.log" 2>&1 &
 SILO_PID=$!

@@ -3,8 +3,8 @@ using Presence.Orleans.Grains;
 namespace Presence.Orleans.Bench.Micro;
 
 /// <summary>
-/// Managed heap per activation, measured in-process with full GCs: the echo grain (the runtime's share alone)
-/// and the presence grain after one R1-like status (runtime + grain + state + in-memory storage).
+/// Managed heap per activation, measured in-process with full GCs: the echo grain (what Orleans keeps per activation)
+/// and the presence grain after one R1-like status (Orleans + grain + state + memory storage).
 /// </summary>
 internal static class ActivationMemory
 {
@@ -18,7 +18,7 @@ internal static class ActivationMemory
         var echo = await MeasureAsync(count, i => silo.Grains.GetGrain<IEchoGrain>($"e{i}").EchoAsync(i));
         var user = await MeasureAsync(count, i => silo.Grains.GetUserGrain(new UserKey("demo", "demo", $"u{i}")).SetStatusAsync($"android_{i % 1000}", "1", ""));
         Console.WriteLine($"managed heap per activation ({count:N0} activations, after full GCs):");
-        Console.WriteLine($"  echo grain (runtime only):                  {echo:N0} B");
+        Console.WriteLine($"  echo grain (Orleans only):                  {echo:N0} B");
         Console.WriteLine($"  presence grain, one resource online (R1):  {user:N0} B");
     }
 
@@ -28,7 +28,6 @@ internal static class ActivationMemory
         const int batch = 1000;
         for (var start = 0; start < count; start += batch)
             await Task.WhenAll(Enumerable.Range(start, Math.Min(batch, count - start)).Select(activate));
-        await Task.Delay(200);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         return (after - before) / (double)count;
     }

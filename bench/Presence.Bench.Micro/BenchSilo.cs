@@ -1,47 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Presence.Orleans.Grains;
-using Presence.Orleans.Runtime;
+using Microsoft.Extensions.Logging;
+using Presence.Orleans.Silo;
 
 namespace Presence.Orleans.Bench.Micro;
 
-/// <summary>An in-process silo (runtime, in-memory persistence, presence grains and the echo grain), started.</summary>
+/// <summary>
+/// An in-process Orleans silo, started: localhost clustering on free loopback ports, and <c>AddPresence</c> with its
+/// defaults (memory grain storage and reminders, subscription rows in memory), so it hosts the real
+/// <c>UserPresenceGrain</c> beside the echo grain. Calls from <see cref="Grains"/> are local calls.
+/// </summary>
 public sealed class BenchSilo : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
-    private readonly IHostedService[] _hosted;
+    private static readonly Lazy<Task<BenchSilo>> SharedSilo = new(StartAsync);
 
-    private BenchSilo(ServiceProvider services)
+    private readonly IHost _host;
+
+    private BenchSilo(IHost host) => _host = host;
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>
+    /// One silo for every benchmark of the process (BenchmarkDotNet's in-process toolchain runs them all here): starting
+    /// and stopping one per benchmark left the later ones measuring a process full of stopped silos' leftovers.
+    /// </summary>
+    public static Task<BenchSilo> SharedAsync() => SharedSilo.Value;
+
+    /// <summary>Stops the shared silo, if it was started.</summary>
+    public static async Task StopSharedAsync()
     {
-        _services = services;
-        _hosted = [.. services.GetServices<IHostedService>()];
+        if (SharedSilo.IsValueCreated)
+            await (await SharedSilo.Value).DisposeAsync();
     }
-
-    public IGrainFactory Grains => _services.GetRequiredService<IGrainFactory>();
 
     public static async Task<BenchSilo> StartAsync()
     {
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddGrainRuntime()
-            .AddInMemoryGrainPersistence()
-            .AddPresenceGrainReferences()
-            .AddPresenceGrains()
-            .AddGrainReference<IEchoGrain>(EchoGrainReference.GrainType, static (id, invoker) => new EchoGrainReference(id, invoker))
-            .AddGrain<EchoGrain>(EchoGrainReference.GrainType)
-            .BuildServiceProvider();
-        var silo = new BenchSilo(services);
-        foreach (var hosted in silo._hosted)
-            await hosted.StartAsync(CancellationToken.None);
-        return silo;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Presence:Storage:Provider"] = "Memory",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Error).AddConsole();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(FreeLoopbackPort(), FreeLoopbackPort(), serviceId: "bench", clusterId: "bench")
+            .AddPresence(builder.Configuration));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BenchSilo(host);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var hosted in _hosted.Reverse())
-            await hosted.StopAsync(CancellationToken.None);
-        await _services.DisposeAsync();
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

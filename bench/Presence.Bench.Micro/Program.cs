@@ -14,3 +14,4 @@ if (args.Length > 0 && args[0] == "--activation-memory")
 // In-process toolchain: no generated project to restore and build, which keeps a run to about a minute here.
 var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
 BenchmarkSwitcher.FromAssembly(typeof(GrainCallBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+await BenchSilo.StopSharedAsync();

@@ -97,7 +97,10 @@ public sealed class DatabaseOutageTests(PostgresFixture fixture, ITestOutputHelp
             silo = await StartSiloAsync(database, waitUntilReady: false);
             Assert.Equal(HttpStatusCode.OK, await silo.StatusOfAsync("/health/live"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await silo.StatusOfAsync("/health/ready"));
-            using var response = await silo.Client.SendSetPresenceAsync("alice", "web", "1", "too early");
+            // Until Orleans has started every route but /health answers 503, the token route included.
+            using (var token = await silo.Client.SendIssueAppTokenAsync())
+                await PresenceClient.AssertErrorAsync(token, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+            using var response = await silo.Client.SendSetPresenceAsync("alice", "web", "1", "too early", token: "not-issued-yet");
             await PresenceClient.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable, "service_unavailable");
         }
         finally
@@ -128,7 +131,7 @@ public sealed class DatabaseOutageTests(PostgresFixture fixture, ITestOutputHelp
         await blocker.OpenAsync();
         await using (var transaction = await blocker.BeginTransactionAsync())
         {
-            await using (var take = new NpgsqlCommand("LOCK TABLE presence_grain_state IN ACCESS EXCLUSIVE MODE", blocker, transaction))
+            await using (var take = new NpgsqlCommand($"LOCK TABLE {PresenceDatabase.GrainStateTable} IN ACCESS EXCLUSIVE MODE", blocker, transaction))
                 await take.ExecuteNonQueryAsync();
 
             var clock = Stopwatch.StartNew();

@@ -1,9 +1,11 @@
 namespace Presence.Orleans.Silo.Tests;
 
 /// <summary>
-/// Two silos on one database, without membership yet, each activate the same user: the duplicate holding stale
-/// state must be fenced by the versioned write (the activation is dropped and the call retried on a fresh one
-/// that loads the other's write), never overwrite it, and never answer 500.
+/// Two silos on one database that do not know of each other (two one-silo clusters: localhost clustering, their own
+/// ports and cluster ids, one service id) each activate the same user, as a split cluster would. The duplicate
+/// holding stale state is fenced by Orleans' versioned write (ADO.NET storage's ETag check throws
+/// <c>InconsistentStateException</c> and Orleans deactivates that activation); the gateway retries the idempotent
+/// call once, on a fresh activation that loads the other's write. It never overwrites it, and never answers 500.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class FencingTests(PostgresFixture fixture, ITestOutputHelper output) : SiloTestBase(fixture, output)
@@ -31,9 +33,13 @@ public sealed class FencingTests(PostgresFixture fixture, ITestOutputHelper outp
         await b.Client.SetPresenceAsync("alice", "pc", "1", "b2");
         await AssertPresenceAsync(b, "b2", "web", "android", "ios", "pc");
 
-        // Nothing was a 500, even in the logs.
+        // Nothing was a 500, even in the logs; each silo's stale activation was fenced (and dropped) once.
         var logs = a.Log + b.Log;
         Assert.DoesNotContain("answered 500", logs, StringComparison.Ordinal);
+        await AssertFencedAsync(a);
+        await AssertFencedAsync(b);
+        // Four acknowledged changes, four versions: no write was lost or applied twice.
+        Assert.Equal(4, (await database.StateOfAsync("alice"))?["Version"]?.GetValue<long>());
 
         // What is stored is the last acknowledged write: a silo that starts fresh shows it.
         a = await KillAndRestartAsync(a);
@@ -56,10 +62,18 @@ public sealed class FencingTests(PostgresFixture fixture, ITestOutputHelper outp
 
         await b.Client.UnsubscribeAsync("alice", "bob");
 
+        await AssertFencedAsync(b);
         Assert.Empty(await database.SubscriptionRowsOfAsync("alice"));
         b = await KillAndRestartAsync(b);
         Assert.Empty(await b.Client.GetSubscriptionsAsync("alice"));
     }
+
+    /// <summary>What Orleans logs when it deactivates an activation whose write failed the ETag check.</summary>
+    private const string FencedActivation = "due to inconsistent state";
+
+    /// <summary>The silo's log (read asynchronously from its output) shows a fenced activation.</summary>
+    private static Task AssertFencedAsync(SiloProcess silo) =>
+        Eventually.TrueAsync(() => silo.Log.Contains(FencedActivation, StringComparison.Ordinal), because: $"silo {silo.Name} to log a fenced activation");
 
     private static async Task AssertPresenceAsync(SiloProcess silo, string ext, params string[] onlineResources)
     {

@@ -21,8 +21,9 @@ public sealed class PresenceClient(HttpClient http)
 
     // ---- R1 ----
 
-    public async Task<HttpResponseMessage> SendSetPresenceAsync(string username, string resource, string status, string ext) =>
-        await SendAsync(HttpMethod.Post, $"users/{username}/presence/{resource}/{status}", new JsonObject { ["ext"] = ext });
+    /// <summary>R1; <paramref name="token"/> replaces the app token (which is then not issued), for a silo that cannot issue one yet.</summary>
+    public async Task<HttpResponseMessage> SendSetPresenceAsync(string username, string resource, string status, string ext, string? token = null) =>
+        await SendAsync(HttpMethod.Post, $"users/{username}/presence/{resource}/{status}", new JsonObject { ["ext"] = ext }, token);
 
     public async Task SetPresenceAsync(string username, string resource, string status, string ext)
     {
@@ -96,9 +97,9 @@ public sealed class PresenceClient(HttpClient http)
         Assert.NotNull(body["timestamp"]);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, string? token = null)
     {
-        var token = _token ??= await IssueAppTokenAsync();
+        token ??= _token ??= await IssueAppTokenAsync();
         using var request = new HttpRequestMessage(method, $"{Org}/{App}/{path}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
@@ -119,14 +120,18 @@ public sealed class PresenceClient(HttpClient http)
         return (await ReadOkAsync(response))["access_token"]!.GetValue<string>();
     }
 
-    private async Task<string> IssueAppTokenAsync()
-    {
-        using var response = await http.PostAsJsonAsync($"{Org}/{App}/token", new JsonObject
+    /// <summary>The app token request (grant <c>client_credentials</c> of the dev app), answer unread.</summary>
+    public Task<HttpResponseMessage> SendIssueAppTokenAsync() =>
+        http.PostAsJsonAsync($"{Org}/{App}/token", new JsonObject
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = ClientId,
             ["client_secret"] = ClientSecret,
         });
+
+    private async Task<string> IssueAppTokenAsync()
+    {
+        using var response = await SendIssueAppTokenAsync();
         return (await ReadOkAsync(response))["access_token"]!.GetValue<string>();
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace Presence.Orleans.Silo.Tests;
@@ -23,21 +24,57 @@ public sealed class PresenceDatabase(string connectionString)
             "SELECT subscriber, expires_at FROM presence_subscriptions WHERE target = $1",
             UserKey(target));
 
-    /// <summary>Due times (Unix seconds) of a user's reminders, by reminder name.</summary>
+    /// <summary>
+    /// A user's durable reminders (Orleans' ADO.NET reminder table), as reminder name → first due time (Unix seconds).
+    /// Orleans keeps a reminder's start time as registered; the grain re-registers its one-shot reminders to move them.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, long>> RemindersOfAsync(string username) =>
         await ReadMapAsync(
-            "SELECT reminder_name, next_due_at FROM presence_reminders WHERE grain_key = $1",
-            UserKey(username));
+            "SELECT remindername, starttime FROM orleansreminderstable WHERE serviceid = $1 AND grainid = $2",
+            ServiceId,
+            $"{GrainType}/{UserKey(username)}");
+
+    /// <summary>
+    /// A user's grain state as Orleans' ADO.NET storage holds it: the System.Text.Json payload and the row's version
+    /// (the ETag); null when the grain never wrote. Reading it does not activate the grain.
+    /// </summary>
+    public async Task<StoredState?> StateOfAsync(string username)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT payloadbinary, version FROM {GrainStateTable} WHERE serviceid = $1 AND grainidextensionstring = $2",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = UserKey(username) });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+            return null;
+        var payload = reader.IsDBNull(0) ? null : JsonNode.Parse(reader.GetFieldValue<byte[]>(0));
+        var stored = new StoredState(payload, reader.IsDBNull(1) ? null : reader.GetInt32(1));
+        Assert.False(await reader.ReadAsync(), $"more than one state row for {username}");
+        return stored;
+    }
+
+    /// <summary>The table that holds grain state (Orleans' ADO.NET grain storage), for tests that lock it.</summary>
+    public const string GrainStateTable = "orleansstorage";
+
+    /// <summary>The presence grain's type in Orleans grain ids, storage rows and reminders (<c>[GrainType]</c> of UserPresenceGrain).</summary>
+    public const string GrainType = "user-presence";
+
+    /// <summary>The presence grain's one-shot reminder at its earliest subscription expiry.</summary>
+    public const string ExpiryReminder = "subscriptions-expiry";
+
+    /// <summary>What the silos run as <c>Presence:Cluster:ServiceId</c> (the default), which keys state and reminder rows.</summary>
+    public const string ServiceId = "presence";
 
     public static string UserKey(string username) => $"{PresenceClient.Org}/{PresenceClient.App}/{username}";
 
-    private async Task<Dictionary<string, long>> ReadMapAsync(string sql, string parameter)
+    private async Task<Dictionary<string, long>> ReadMapAsync(string sql, params string[] parameters)
     {
-        var settings = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false };
-        await using var connection = new NpgsqlConnection(settings.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parameter });
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parameter });
         var map = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -49,4 +86,28 @@ public sealed class PresenceDatabase(string connectionString)
         }
         return map;
     }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var settings = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false };
+        var connection = new NpgsqlConnection(settings.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>One grain state row: its JSON payload and its version (Orleans' ETag).</summary>
+public sealed record StoredState(JsonNode? Payload, int? Version)
+{
+    /// <summary>A top-level property of the payload, whatever the serializer's casing.</summary>
+    public JsonNode? this[string property] =>
+        Payload?.AsObject().FirstOrDefault(p => string.Equals(p.Key, property, StringComparison.OrdinalIgnoreCase)).Value;
 }

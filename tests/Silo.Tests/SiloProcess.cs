@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
@@ -85,7 +85,7 @@ public sealed class SiloProcess : IAsyncDisposable
         // Another process may take the free port between probing and Kestrel binding it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var silo = Launch(database, output, settings, name, FreeLoopbackPort());
+            var silo = Launch(database, output, settings, name, TestPorts.Next());
             try
             {
                 await silo.WaitForHealthAsync(waitUntilReady ? "/health/ready" : "/health/live");
@@ -124,6 +124,13 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["Presence__Storage__Provider"] = "Postgres";
         start.Environment["ConnectionStrings__Presence"] = database.ConnectionString;
+        // Each process is a one-silo cluster (localhost clustering) on its own silo and gateway ports, under its own
+        // cluster id so that two silos of one test never see each other; the service id (which keys grain state and
+        // reminders in the database) is the default, shared by every silo on the database.
+        start.Environment["Presence__Cluster__Provider"] = "Localhost";
+        start.Environment["Presence__Cluster__ClusterId"] = $"{name.ToLowerInvariant()}-{port.ToString(CultureInfo.InvariantCulture)}";
+        start.Environment["Presence__Cluster__SiloPort"] = TestPorts.Next().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Presence__Cluster__GatewayPort"] = TestPorts.Next().ToString(CultureInfo.InvariantCulture);
         // One line per entry, with a timestamp, so a failing test's output reads as a timeline.
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
@@ -193,7 +200,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
             ?? throw new InvalidOperationException("Could not run kill."))
         {
             await kill.WaitForExitAsync();
@@ -271,13 +278,6 @@ public sealed class SiloProcess : IAsyncDisposable
         if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
             return self;
         return "dotnet";
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class SiloExitedException(string message) : Exception(message);

@@ -24,11 +24,12 @@ internal static class GatewayProgram
         var app = builder.Build();
         app.UsePresenceGateway();
         app.MapPresenceGateway();
+        var stopping = app.Lifetime.ApplicationStopping;
         try
         {
             await app.RunAsync();
         }
-        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (Exception exception) when (HostStopping.IsRequestedStop(stopping, exception))
         {
             // Stopped while still connecting to the cluster: a requested stop.
         }

@@ -15,7 +15,7 @@ try
 {
     app.Run();
 }
-catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+catch (Exception exception) when (HostStopping.IsRequestedStop(stopping, exception))
 {
     // SIGTERM while the silo was still starting (waiting for its database) cancels the start: a requested stop, exit 0.
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Presence.Orleans.Grains;
-using Presence.Orleans.Runtime;
 
 namespace Presence.Orleans.Gateway.Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Presence.Orleans.Grains;
 using System.Net;
 using System.Text.Json;
@@ -30,6 +31,20 @@ public sealed class PresenceRoutesTests(GatewayFactory factory) : IClassFixture<
         Assert.Equal(loginAt.ToString(), Api.Str(presence, "last_time"));
         Assert.Equal("hello", Api.Str(presence, "ext"));
         Assert.Equal(new Dictionary<string, string> { ["android_123"] = "1" }, Api.StatusMap(presence));
+    }
+
+    [Fact]
+    public async Task SetPresence_RecordsTheResourceAsOffline_WhenItsFirstStatusIsZero()
+    {
+        var token = await _client.AppTokenAsync();
+
+        using (var r = await _client.SetPresenceAsync(token, "first-zero", "android_42", "0"))
+            await Api.AssertOkResultAsync(r);
+
+        using var get = await _client.GetPresenceAsync(token, "viewer", "first-zero");
+        var presence = (await Api.ReadJsonAsync(get, HttpStatusCode.OK)).GetProperty("result")[0];
+        // Recorded as the seeds list offline devices; not a login or a logout, so last_time does not move.
+        Assert.Equal("""{"uid":"first-zero","last_time":"0","ext":"","status":{"android_42":"0"}}""", presence.GetRawText());
     }
 
     [Fact]
@@ -284,7 +299,7 @@ public sealed class PresenceRoutesTests(GatewayFactory factory) : IClassFixture<
         using (var r = await _client.SubscribeAsync(token, "fan1", 600, "star"))
             await Api.ReadJsonAsync(r, HttpStatusCode.OK);
 
-        var grains = factory.Services.GetRequiredService<Runtime.IGrainFactory>();
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
         var watchers = await grains.GetUserGrain(Grains.UserKey.Create("demo", "demo", "star")).GetWatchersAsync();
         Assert.Equal("fan1", Assert.Single(watchers).Uid);
     }

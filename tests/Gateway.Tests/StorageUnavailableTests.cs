@@ -1,19 +1,24 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Presence.Orleans.Grains;
-using Presence.Orleans.Runtime;
 
 namespace Presence.Orleans.Gateway.Tests;
 
-/// <summary>A storage outage is 503 with Easemob's body, never 500.</summary>
+/// <summary>
+/// A storage outage is 503 with Easemob's body, never 500, changes nothing, and ends when storage is back. The outage is
+/// simulated where the silo's storage is plugged in (grain state and subscription rows), see <see cref="StorageOutage"/>.
+/// </summary>
 public sealed class StorageUnavailableTests
 {
     [Fact]
     public async Task EveryPresenceRoute_Returns503_WhenGrainCallsFailWithStorageUnavailable()
     {
-        await using var factory = new FailingGrainsFactory();
+        await using var factory = new OutageFactory();
         var client = factory.CreateGatewayClient();
         var token = await client.AppTokenAsync();
+        factory.Outage.GoDown();
 
         using var set = await client.SetPresenceAsync(token, "u1", "web", "1");
         using var subscribe = await client.SubscribeAsync(token, "u1", 60, "u2");
@@ -26,14 +31,16 @@ public sealed class StorageUnavailableTests
             var json = await Api.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable, "service_unavailable");
             Assert.Equal("ServiceUnavailableException", json.GetProperty("exception").GetString());
         }
+        Assert.True(factory.Outage.Refused > 0, "the calls should have reached the storage that is down");
     }
 
     [Fact]
     public async Task PresenceRoute_Returns503_WhenGrainStorageIsDown()
     {
-        await using var factory = new FailingStorageFactory();
+        await using var factory = new OutageFactory(subscriptionRows: false);
         var client = factory.CreateGatewayClient();
         var token = await client.AppTokenAsync();
+        factory.Outage.GoDown();
 
         using var response = await client.SetPresenceAsync(token, "u1", "web", "1");
 
@@ -41,9 +48,45 @@ public sealed class StorageUnavailableTests
     }
 
     [Fact]
+    public async Task Writes_Return503AndChangeNothing_UntilStorageRecovers()
+    {
+        await using var factory = new OutageFactory();
+        var client = factory.CreateGatewayClient();
+        var token = await client.AppTokenAsync();
+        using (var r = await client.SetPresenceAsync(token, "steady", "web", "1", "before"))
+            await Api.AssertOkResultAsync(r);
+        using (var r = await client.SubscribeAsync(token, "steady-fan", 600, "steady"))
+            await Api.ReadJsonAsync(r, HttpStatusCode.OK);
+
+        factory.Outage.GoDown();
+        using (var r = await client.SetPresenceAsync(token, "steady", "web", "busy", "during"))
+            await Api.AssertErrorAsync(r, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+        using (var r = await client.SubscribeAsync(token, "steady-fan", 600, "other"))
+            await Api.AssertErrorAsync(r, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+        using (var r = await client.UnsubscribeAsync(token, "steady-fan", "steady"))
+            await Api.AssertErrorAsync(r, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+
+        // Reads of live activations are served from memory, and show nothing of the refused writes.
+        var presence = await PresenceAsync(client, token, "steady");
+        Assert.Equal("before", Api.Str(presence, "ext"));
+        Assert.Equal(new Dictionary<string, string> { ["web"] = "1" }, Api.StatusMap(presence));
+        Assert.Equal(["steady"], await SubscriptionsAsync(client, token, "steady-fan"));
+
+        factory.Outage.Recover();
+        using (var r = await client.SetPresenceAsync(token, "steady", "web", "busy", "after"))
+            await Api.AssertOkResultAsync(r);
+        using (var r = await client.SubscribeAsync(token, "steady-fan", 600, "other"))
+            await Api.ReadJsonAsync(r, HttpStatusCode.OK);
+        presence = await PresenceAsync(client, token, "steady");
+        Assert.Equal("after", Api.Str(presence, "ext"));
+        Assert.Equal(new Dictionary<string, string> { ["web"] = "busy" }, Api.StatusMap(presence));
+        Assert.Equal(["other", "steady"], await SubscriptionsAsync(client, token, "steady-fan"));
+    }
+
+    [Fact]
     public async Task PresenceRoute_Returns500WithErrorBody_WhenGrainHasABug()
     {
-        await using var factory = new FailingGrainsFactory(new InvalidOperationException("bug"));
+        await using var factory = new FailingGrainCallsFactory(new InvalidOperationException("bug"));
         var client = factory.CreateGatewayClient();
         var token = await client.AppTokenAsync();
 
@@ -79,58 +122,37 @@ public sealed class StorageUnavailableTests
         public Task PingAsync(CancellationToken cancellationToken) => throw new StorageUnavailableException("database is down");
     }
 
-    private sealed class FailingGrainsFactory(Exception? failure = null) : GatewayFactory
+    /// <summary>A silo whose storage can go down: grain state, and subscription rows unless <paramref name="subscriptionRows"/> is false.</summary>
+    private sealed class OutageFactory(bool subscriptionRows = true) : GatewayFactory
     {
-        protected override void ConfigureServices(IServiceCollection services) =>
-            services.AddSingleton<IGrainFactory>(new ThrowingGrainFactory(failure ?? new StorageUnavailableException("database is down")));
+        public StorageOutage Outage { get; } = new();
+
+        protected override void ConfigureServices(IServiceCollection services) => Outage.Install(services, subscriptionRows);
     }
 
-    private sealed class FailingStorageFactory : GatewayFactory
+    /// <summary>Every call to a user grain fails with <paramref name="failure"/>, raised inside the grain's turn.</summary>
+    private sealed class FailingGrainCallsFactory(Exception failure) : GatewayFactory
     {
         protected override void ConfigureServices(IServiceCollection services) =>
-            services.AddSingleton<IGrainStorage, UnavailableGrainStorage>();
-    }
+            services.AddSingleton<IIncomingGrainCallFilter>(new FailingFilter(failure));
 
-    private sealed class ThrowingGrainFactory(Exception failure) : IGrainFactory
-    {
-        public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
-            (TGrainInterface)(object)new ThrowingUserGrain(failure);
-
-        public TObserver CreateObjectReference<TObserver>(TObserver observer) where TObserver : class, IGrainObserver => observer;
-
-        public void DeleteObjectReference<TObserver>(TObserver reference) where TObserver : class, IGrainObserver
+        private sealed class FailingFilter(Exception failure) : IIncomingGrainCallFilter
         {
+            public Task Invoke(IIncomingGrainCallContext context) =>
+                context.InterfaceMethod?.DeclaringType == typeof(IUserPresenceGrain) ? Task.FromException(failure) : context.Invoke();
         }
     }
 
-    private sealed class ThrowingUserGrain(Exception failure) : IUserPresenceGrain
+    private static async Task<JsonElement> PresenceAsync(GatewayClient client, string token, string username)
     {
-        public Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext) => Task.FromException<PresenceSnapshot>(failure);
-        public Task<PresenceSnapshot> GetPresenceAsync() => Task.FromException<PresenceSnapshot>(failure);
-        public Task<SubscribeResult> SubscribeAsync(IReadOnlyList<string> usernames, int expirySeconds) => Task.FromException<SubscribeResult>(failure);
-        public Task UnsubscribeAsync(IReadOnlyList<string> usernames) => Task.FromException(failure);
-        public Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize) => Task.FromException<SubscriptionPage>(failure);
-        public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0) => Task.FromException<WatchResult>(failure);
-        public Task RemoveWatcherAsync(string subscriber) => Task.FromException(failure);
-        public Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync() => Task.FromException<IReadOnlyList<SubscriptionEntry>>(failure);
-        public Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device) => Task.FromException<PresenceSnapshot>(failure);
-        public Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout) => Task.FromException<PresenceSnapshot>(failure);
-        public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false) => Task.FromException(failure);
-        public Task DeliverPresenceAsync(PresenceSnapshot presence) => Task.FromException(failure);
-        public Task TargetResetAsync(string target) => Task.FromException(failure);
+        using var response = await client.GetPresenceAsync(token, "viewer", username);
+        return (await Api.ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("result")[0];
     }
 
-    private sealed class UnavailableGrainStorage : IGrainStorage
+    private static async Task<string[]> SubscriptionsAsync(GatewayClient client, string token, string username)
     {
-        public Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, GrainState<T> grainState, CancellationToken cancellationToken) where T : new() =>
-            throw new StorageUnavailableException("database is down");
-
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, GrainState<T> grainState, CancellationToken cancellationToken) where T : new() =>
-            throw new StorageUnavailableException("database is down");
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, GrainState<T> grainState, CancellationToken cancellationToken) where T : new() =>
-            throw new StorageUnavailableException("database is down");
+        using var response = await client.GetSubscriptionsAsync(token, username, "?pageSize=10");
+        var result = (await Api.ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("result");
+        return [.. result.GetProperty("sublist").EnumerateArray().Select(s => Api.Str(s, "uid"))];
     }
 }

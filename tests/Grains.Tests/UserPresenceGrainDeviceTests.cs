@@ -1,58 +1,54 @@
 namespace Presence.Orleans.Grains.Tests;
 
-public sealed class UserPresenceGrainDeviceTests
+[Collection(DefaultClusterCollection.Name)]
+public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
 {
-    private static Task<PresenceTestSilo> StartAsync(Action<PresenceLimits>? limits = null) =>
-        PresenceTestSilo.StartAsync(
-            limits: l =>
-            {
-                l.CoalescingWindow = TimeSpan.Zero;
-                limits?.Invoke(l);
-            },
-            // Reminders only when a test asks for them: the timers must do the precise work alone.
-            runtime: r => r.ReminderPollPeriod = TimeSpan.FromDays(1));
+    private const string Connections = UserPresenceGrain.ConnectionsReminderName;
+    private const string Grace = UserPresenceGrain.GraceReminderName;
+
+    private readonly TestApp _app = cluster.NewApp();
 
     [Fact]
     public async Task Connect_LogsTheResourceInAndTellsTheDevice_WhenADeviceConnects()
     {
-        await using var silo = await StartAsync();
-        silo.Clock.Advance(TimeSpan.FromSeconds(5));
+        _app.Clock.Advance(TimeSpan.FromSeconds(5));
 
-        var device = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var presence = await silo.User("a").GetPresenceAsync();
+        var device = await _app.ConnectAsync("a", "web_1");
+        var presence = await _app.User("a").GetPresenceAsync();
 
         Assert.Equal("1", presence.Status["web_1"]);
-        Assert.Equal(silo.NowSeconds, presence.LastTime);
+        Assert.Equal(_app.NowSeconds, presence.LastTime);
         Assert.Equal(PresenceStatusType.Online, presence.StatusType);
+        Assert.Equal(presence.Version, (await _app.StoredStateAsync("a")).State.Version); // durable before told
+        await Eventually.TrueAsync(() => device.EventsOf("a").Count > 0, because: "the device hears of its own login");
         Assert.Equal([presence.Version], device.EventsOf("a").Select(e => e.Version));
-        Assert.Equal(presence.Version, (await silo.StoredStateAsync("a")).State.Version); // durable before told
     }
 
     [Fact]
     public async Task StatusType_IsUnlogined_WhenEveryDeviceLoggedOut()
     {
-        await using var silo = await StartAsync();
-        var web = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var ios = await TestDevice.ConnectAsync(silo, "a", "ios_1");
+        var web = await _app.ConnectAsync("a", "web_1");
+        var ios = await _app.ConnectAsync("a", "ios_1");
 
         var afterFirst = await web.DisconnectAsync(logout: true);
-        silo.Clock.Advance(TimeSpan.FromSeconds(3));
+        _app.Clock.Advance(TimeSpan.FromSeconds(3));
         var afterSecond = await ios.DisconnectAsync(logout: true);
 
         Assert.Equal(PresenceStatusType.Online, afterFirst.StatusType);
         Assert.Equal(PresenceStatusType.Unlogined, afterSecond.StatusType);
         Assert.Equal(new Dictionary<string, string> { ["web_1"] = "0", ["ios_1"] = "0" }, afterSecond.Status);
-        Assert.Equal(silo.NowSeconds, afterSecond.LastTime);
-        Assert.Equal(afterFirst.Version, ios.EventsOf("a")[^1].Version); // the device still connected saw the other log out
-        Assert.Equal(PresenceStatusType.Unlogined, (await silo.User("a").GetPresenceAsync()).StatusType);
+        Assert.Equal(_app.NowSeconds, afterSecond.LastTime);
+        Assert.Equal(PresenceStatusType.Unlogined, (await _app.User("a").GetPresenceAsync()).StatusType);
+        // The device still connected saw the other log out, and nothing after its own disconnect.
+        await Eventually.TrueAsync(() => ios.EventsOf("a").Any(e => e.Version == afterFirst.Version), because: "ios hears of web's logout");
+        Assert.Equal(afterFirst.Version, ios.EventsOf("a").Max(e => e.Version));
     }
 
     [Fact]
     public async Task StatusType_IsOffline_WhenALostDeviceWasTheLastOnline()
     {
-        await using var silo = await StartAsync();
-        var web = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var ios = await TestDevice.ConnectAsync(silo, "a", "ios_1");
+        var web = await _app.ConnectAsync("a", "web_1");
+        var ios = await _app.ConnectAsync("a", "ios_1");
 
         await web.DisconnectAsync(logout: true);
         var lost = await ios.DisconnectAsync(logout: false);
@@ -64,12 +60,11 @@ public sealed class UserPresenceGrainDeviceTests
     [Fact]
     public async Task StatusType_IsOnlineAgain_WhenALoggedOutUserConnects()
     {
-        await using var silo = await StartAsync();
-        var web = await TestDevice.ConnectAsync(silo, "a", "web_1");
+        var web = await _app.ConnectAsync("a", "web_1");
         await web.DisconnectAsync(logout: true);
 
-        await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var presence = await silo.User("a").GetPresenceAsync();
+        await _app.ConnectAsync("a", "web_1");
+        var presence = await _app.User("a").GetPresenceAsync();
 
         Assert.Equal(PresenceStatusType.Online, presence.StatusType);
     }
@@ -77,188 +72,168 @@ public sealed class UserPresenceGrainDeviceTests
     [Fact]
     public async Task Connect_EndsTheOlderSessionAndIgnoresItsDisconnect_WhenTheSameResourceConnectsAgain()
     {
-        await using var silo = await StartAsync();
-        var first = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var second = await TestDevice.ConnectAsync(silo, "a", "web_1");
+        var first = await _app.ConnectAsync("a", "web_1");
+        var second = await _app.ConnectAsync("a", "web_1");
 
         var afterOldDisconnect = await first.DisconnectAsync(logout: false);
-        await silo.User("a").SetStatusAsync("ios", "1", "x");
+        await _app.User("a").SetStatusAsync("ios", "1", "x");
 
+        Assert.Equal("1", afterOldDisconnect.Status["web_1"]); // the newer connection still owns the resource
+        await Eventually.TrueAsync(() => second.EventsOf("a").Any(e => e.Ext == "x"), because: "the newer device hears of the change");
+        await Eventually.TrueAsync(() => first.SessionsEnded.Count > 0, because: "the older device is told its session ended");
         Assert.Equal([SessionEndReason.Replaced], first.SessionsEnded);
         Assert.Empty(second.SessionsEnded);
-        Assert.Equal("1", afterOldDisconnect.Status["web_1"]); // the newer connection still owns the resource
-        Assert.Equal("x", second.EventsOf("a")[^1].Ext);
         Assert.DoesNotContain(first.EventsOf("a"), e => e.Ext == "x");
     }
 
     [Fact]
     public async Task OtherDevices_ReceiveTheChange_WhenOneDeviceOrRestChangesStatus()
     {
-        await using var silo = await StartAsync();
-        var web = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var ios = await TestDevice.ConnectAsync(silo, "a", "ios_1");
+        var web = await _app.ConnectAsync("a", "web_1");
+        var ios = await _app.ConnectAsync("a", "ios_1");
 
-        var bySocket = await silo.User("a").SetStatusAsync("web_1", "busy", "in a call");
-        var byRest = await silo.User("a").SetStatusAsync("android", "1", null);
+        var bySocket = await _app.User("a").SetStatusAsync("web_1", "busy", "in a call");
+        var byRest = await _app.User("a").SetStatusAsync("android", "1", null);
 
         foreach (var device in new[] { web, ios })
         {
-            var events = device.EventsOf("a");
-            Assert.Equal([bySocket.Version, byRest.Version], events.TakeLast(2).Select(e => e.Version));
-            Assert.Equal("in a call", events[^2].Ext);
-            Assert.Equal("busy", events[^2].Status["web_1"]);
-            Assert.Equal("1", events[^1].Status["android"]);
+            await Eventually.TrueAsync(
+                () => device.EventsOf("a").Any(e => e.Version == bySocket.Version) && device.EventsOf("a").Any(e => e.Version == byRest.Version),
+                because: $"{device.Resource} hears of both changes");
+            var socketEvent = device.EventsOf("a").Single(e => e.Version == bySocket.Version);
+            var restEvent = device.EventsOf("a").Single(e => e.Version == byRest.Version);
+            Assert.Equal(bySocket.Version + 1, byRest.Version);
+            Assert.Equal("in a call", socketEvent.Ext);
+            Assert.Equal("busy", socketEvent.Status["web_1"]);
+            Assert.Equal("1", restEvent.Status["android"]);
         }
     }
 
     [Fact]
     public async Task Ext_IsClearedAtTheEndOfTheGracePeriod_WhenTheLastResourceGoesOffline()
     {
-        await using var silo = await StartAsync();
-        var watcher = await TestDevice.ConnectAsync(silo, "w", "web_1");
-        await silo.User("w").SubscribeAsync(["a"], 3600);
-        var device = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        await silo.User("a").SetStatusAsync("web_1", "1", "listening");
+        var watcher = await _app.ConnectAsync("w", "web_1");
+        await _app.User("w").SubscribeAsync(["a"], 3600);
+        var device = await _app.ConnectAsync("a", "web_1");
+        await _app.User("a").SetStatusAsync("web_1", "1", "listening");
         var offline = await device.DisconnectAsync(logout: false);
 
-        silo.Clock.Advance(TimeSpan.FromSeconds(29));
-        var during = await silo.User("a").GetPresenceAsync();
-        silo.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.TrueAsync(async () => (await silo.User("a").GetPresenceAsync()).Ext == "", because: "the grace timer clears ext");
+        _app.Clock.Advance(TimeSpan.FromSeconds(29));
+        var during = await _app.User("a").GetPresenceAsync();
+        _app.Clock.Advance(TimeSpan.FromSeconds(1)); // the grain's timer; the reminder backstop is due a moment later
+        await Eventually.TrueAsync(async () => (await _app.User("a").GetPresenceAsync()).Ext == "", because: "the grace timer clears ext");
 
         Assert.Equal("listening", offline.Ext);
         Assert.Equal("listening", during.Ext);
-        Assert.Equal("", (await silo.StoredStateAsync("a")).State.Ext);
-        await Eventually.TrueAsync(() => watcher.EventsOf("a") is [.., { Ext: "" } last] && last.Version == offline.Version + 1,
+        Assert.Equal("", (await _app.StoredStateAsync("a")).State.Ext);
+        await Eventually.TrueAsync(() => watcher.EventsOf("a").Any(e => e.Ext == "" && e.Version == offline.Version + 1),
             because: "watchers see ext cleared");
     }
 
     [Fact]
     public async Task Ext_IsKept_WhenADeviceComesBackWithinTheGracePeriod()
     {
-        await using var silo = await StartAsync();
-        var device = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        await silo.User("a").SetStatusAsync("web_1", "1", "listening");
+        var device = await _app.ConnectAsync("a", "web_1");
+        await _app.User("a").SetStatusAsync("web_1", "1", "listening");
         await device.DisconnectAsync(logout: false);
 
-        silo.Clock.Advance(TimeSpan.FromSeconds(20));
-        await TestDevice.ConnectAsync(silo, "a", "ios_1");
-        silo.Clock.Advance(TimeSpan.FromMinutes(5));
-        // Calls run in order: a timer tick queued by the advance would have run before this one.
-        var presence = await silo.User("a").GetPresenceAsync();
+        _app.Clock.Advance(TimeSpan.FromSeconds(20));
+        await _app.ConnectAsync("a", "ios_1");
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        // Calls run in order, and a grain timer's tick is queued on the grain as the clock moves: one due in those
+        // five minutes would have run before this call.
+        var presence = await _app.User("a").GetPresenceAsync();
 
         Assert.Equal("listening", presence.Ext);
-        Assert.Null((await silo.StoredStateAsync("a")).State.ExtClearAt);
-        Assert.Null(await silo.ReminderTable.ReadRowAsync(new("user-presence", PresenceTestSilo.Key("a").ToString()), UserPresenceGrain.GraceReminderName, default));
+        Assert.Null((await _app.StoredStateAsync("a")).State.ExtClearAt);
+        Assert.Null(await _app.ReminderAsync("a", Grace));
     }
 
     [Fact]
-    public async Task Ext_IsClearedByTheReminder_WhenTheSiloStoppedDuringTheGracePeriod()
+    public async Task Ext_IsClearedByTheReminder_WhenTheActivationEndedDuringTheGracePeriod()
     {
-        await using var first = await PresenceTestSilo.StartAsync();
-        var device = await TestDevice.ConnectAsync(first, "a", "web_1");
-        await first.User("a").SetStatusAsync("web_1", "1", "listening");
+        var device = await _app.ConnectAsync("a", "web_1");
+        await _app.User("a").SetStatusAsync("web_1", "1", "listening");
         await device.DisconnectAsync(logout: false);
-        await first.StopAsync(); // the timer dies with the activation; the reminder row stays
+        await _app.DeactivateAsync("a"); // the grace timer dies with the activation; the reminder stays
 
-        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
-        second.Clock.Advance(TimeSpan.FromSeconds(31));
+        var ticks = _app.ReminderTicks("a", Grace);
+        await _app.WaitUntilReminderArmedAsync("a", Grace);
+        _app.Clock.Advance(TimeSpan.FromSeconds(31));
 
-        await Eventually.TrueAsync(async () => (await second.StoredStateAsync("a")).State.Ext == "", because: "the reminder activates the grain, which clears ext");
-        Assert.Null((await second.StoredStateAsync("a")).State.ExtClearAt);
-    }
-
-    [Fact]
-    public async Task Ext_IsClearedAtOnce_WhenTheGracePeriodIsZero()
-    {
-        await using var silo = await StartAsync(l => l.ExtGracePeriod = TimeSpan.Zero);
-        var device = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        await silo.User("a").SetStatusAsync("web_1", "1", "listening");
-
-        var offline = await device.DisconnectAsync(logout: true);
-
-        Assert.Equal("", offline.Ext);
+        await _app.WaitForReminderTicksAsync("a", Grace, ticks + 1); // the reminder activates the grain, which clears ext
+        var stored = (await _app.StoredStateAsync("a")).State;
+        Assert.Equal("", stored.Ext);
+        Assert.Null(stored.ExtClearAt);
+        Assert.Null(await _app.ReminderAsync("a", Grace));
     }
 
     [Fact]
     public async Task OrphanedResource_GoesOfflineForWatchers_AMinuteAfterTheUserIsActivatedAgain()
     {
-        await using var first = await PresenceTestSilo.StartAsync(limits: l => l.CoalescingWindow = TimeSpan.Zero);
-        await TestDevice.ConnectAsync(first, "a", "web_1");
-        await first.User("a").SetStatusAsync("rest", "1", null); // not held by a connection: stays
-        await first.User("w").SubscribeAsync(["a"], 36000);
-        await first.StopAsync(); // as far as the state knows, a crash: nobody disconnected web_1
+        await _app.ConnectAsync("a", "web_1");
+        await _app.User("a").SetStatusAsync("rest", "1", null); // not held by a connection: stays
+        await _app.User("w").SubscribeAsync(["a"], 36000);
+        await _app.DeactivateAsync("a", "w"); // as far as a's state knows, a crash: nobody disconnected web_1
 
-        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first, limits: l => l.CoalescingWindow = TimeSpan.Zero);
-        var watcher = await TestDevice.ConnectAsync(second, "w", "web_1"); // announces itself to a, which activates
-        await second.User("a").GetWatchersAsync();
-        second.Clock.Advance(TimeSpan.FromSeconds(59));
-        var beforeTimeout = await second.User("a").GetPresenceAsync();
-        second.Clock.Advance(TimeSpan.FromSeconds(1));
+        var watcher = await _app.ConnectAsync("w", "web_1"); // announces itself to a, which activates
+        await _app.User("a").GetWatchersAsync();
+        _app.Clock.Advance(TimeSpan.FromSeconds(59));
+        var beforeTimeout = await _app.User("a").GetPresenceAsync();
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
 
         await Eventually.TrueAsync(() => watcher.EventsOf("a").Any(e => e.Status["web_1"] == "0"), because: "the orphaned resource goes offline");
-        var presence = await second.User("a").GetPresenceAsync();
+        var presence = await _app.User("a").GetPresenceAsync();
         Assert.Equal("1", beforeTimeout.Status["web_1"]); // devices get time to reconnect first
         Assert.Equal("1", presence.Status["rest"]);
         Assert.Equal(PresenceStatusType.Online, presence.StatusType);
-        Assert.Null(await second.ReminderTable.ReadRowAsync(ConnectionsReminderKey("a"), UserPresenceGrain.ConnectionsReminderName, default));
+        await Eventually.TrueAsync(async () => await _app.ReminderAsync("a", Connections) is null, because: "no connection is left to check");
     }
 
     [Fact]
     public async Task OrphanedResource_GoesOffline_WhenOnlyTheConnectionsReminderWakesTheUser()
     {
-        await using var first = await PresenceTestSilo.StartAsync();
-        await TestDevice.ConnectAsync(first, "a", "web_1");
-        await first.StopAsync();
+        await _app.ConnectAsync("a", "web_1");
+        await _app.DeactivateAsync("a");
 
-        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
-        second.Clock.Advance(TimeSpan.FromMinutes(10));
-        await Eventually.TrueAsync(
-            async () => await second.ReminderTable.ReadRowAsync(ConnectionsReminderKey("a"), UserPresenceGrain.ConnectionsReminderName, default) is { } row
-                && row.NextDueAt > second.Clock.GetUtcNow(),
-            because: "the tick activated a");
-        second.Clock.Advance(TimeSpan.FromSeconds(60));
+        var ticks = _app.ReminderTicks("a", Connections);
+        await _app.WaitUntilReminderArmedAsync("a", Connections);
+        _app.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        await _app.WaitForReminderTicksAsync("a", Connections, ticks + 1); // the tick activated a
+        _app.Clock.Advance(TimeSpan.FromSeconds(60));
 
-        await Eventually.TrueAsync(async () => (await second.StoredStateAsync("a")).State.Resources["web_1"].Status == "0", because: "the orphan goes offline");
-        Assert.False((await second.StoredStateAsync("a")).State.Resources["web_1"].Connected);
+        await Eventually.TrueAsync(async () => (await _app.StoredStateAsync("a")).State.Resources["web_1"].Status == "0", because: "the orphan goes offline");
+        Assert.False((await _app.StoredStateAsync("a")).State.Resources["web_1"].Connected);
     }
-
-    private static Presence.Orleans.Runtime.GrainId ConnectionsReminderKey(string username) =>
-        new(PresenceTestSilo.UserGrainType, PresenceTestSilo.Key(username).ToString());
 
     [Fact]
     public async Task ConnectedResource_StaysOnline_WhenItsDeviceReconnectsAfterTheProcessDied()
     {
-        await using var first = await PresenceTestSilo.StartAsync();
-        await TestDevice.ConnectAsync(first, "a", "web_1");
-        await first.StopAsync();
+        await _app.ConnectAsync("a", "web_1");
+        await _app.DeactivateAsync("a");
 
-        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
-        await TestDevice.ConnectAsync(second, "a", "web_1");
-        second.Clock.Advance(TimeSpan.FromMinutes(11));
-        await Eventually.TrueAsync(
-            async () => await second.ReminderTable.ReadRowAsync(ConnectionsReminderKey("a"), UserPresenceGrain.ConnectionsReminderName, default) is { } row
-                && row.NextDueAt > second.Clock.GetUtcNow(),
-            because: "the tick was delivered");
+        var device = await _app.ConnectAsync("a", "web_1");
+        var ticks = _app.ReminderTicks("a", Connections);
+        await _app.WaitUntilReminderArmedAsync("a", Connections);
+        _app.Clock.Advance(TimeSpan.FromMinutes(11));
+        await _app.WaitForReminderTicksAsync("a", Connections, ticks + 1); // the tick was delivered
 
-        Assert.Equal("1", (await second.User("a").GetPresenceAsync()).Status["web_1"]);
+        Assert.Equal("1", (await _app.User("a").GetPresenceAsync()).Status[device.Resource]);
     }
 
     [Fact]
     public async Task ConnectionsReminder_IsRemoved_WhenTheLastDeviceDisconnects()
     {
-        await using var silo = await StartAsync();
-        var web = await TestDevice.ConnectAsync(silo, "a", "web_1");
-        var ios = await TestDevice.ConnectAsync(silo, "a", "ios_1");
-        var key = ConnectionsReminderKey("a");
+        var web = await _app.ConnectAsync("a", "web_1");
+        var ios = await _app.ConnectAsync("a", "ios_1");
 
-        var whileConnected = await silo.ReminderTable.ReadRowAsync(key, UserPresenceGrain.ConnectionsReminderName, default);
+        var whileConnected = await _app.ReminderAsync("a", Connections);
         await web.DisconnectAsync(logout: false);
-        var afterOne = await silo.ReminderTable.ReadRowAsync(key, UserPresenceGrain.ConnectionsReminderName, default);
+        var afterOne = await _app.ReminderAsync("a", Connections);
         await ios.DisconnectAsync(logout: false);
 
         Assert.NotNull(whileConnected);
         Assert.NotNull(afterOne);
-        Assert.Null(await silo.ReminderTable.ReadRowAsync(key, UserPresenceGrain.ConnectionsReminderName, default));
+        Assert.Null(await _app.ReminderAsync("a", Connections));
     }
 }

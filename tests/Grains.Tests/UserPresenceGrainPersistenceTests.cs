@@ -1,23 +1,27 @@
-using Presence.Orleans.Testing;
-
 namespace Presence.Orleans.Grains.Tests;
 
-public sealed class UserPresenceGrainPersistenceTests
+/// <summary>
+/// What a fresh activation finds. An activation ends when its silo stops or dies, or when Orleans collects it; here the
+/// cluster ends it, which leaves storage, rows and reminders as a silo's end would (with memory storage, stopping a
+/// silo would also drop the storage and reminder grains it hosts, so the durable cases are in Silo.Tests, on PostgreSQL).
+/// </summary>
+[Collection(DefaultClusterCollection.Name)]
+public sealed class UserPresenceGrainPersistenceTests(DefaultCluster cluster)
 {
-    [Fact]
-    public async Task StateAndSubscriptions_SurviveReactivation_WhenSiloIsReplaced()
-    {
-        await using var first = await PresenceTestSilo.StartAsync();
-        var loggedIn = await first.User("a").SetStatusAsync("ios_1", "1", "busy");
-        var expiry = Assert.Single((await first.User("a").SubscribeAsync(["b"], 60)).Subscribed).Expiry;
-        await first.User("b").SubscribeAsync(["a"], 120);
-        await first.StopAsync();
+    private readonly TestApp _app = cluster.NewApp();
 
-        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
-        var presence = await second.User("a").GetPresenceAsync();
-        var subscriptions = await second.User("a").GetSubscriptionsAsync(1, 10);
-        var watchersOfB = await second.User("b").GetWatchersAsync();
-        var watchersOfA = await second.User("a").GetWatchersAsync();
+    [Fact]
+    public async Task StateAndSubscriptions_SurviveReactivation_WhenTheUsersAreActivatedAgain()
+    {
+        var loggedIn = await _app.User("a").SetStatusAsync("ios_1", "1", "busy");
+        var expiry = Assert.Single((await _app.User("a").SubscribeAsync(["b"], 60)).Subscribed).Expiry;
+        await _app.User("b").SubscribeAsync(["a"], 120);
+        await _app.DeactivateAsync("a", "b");
+
+        var presence = await _app.User("a").GetPresenceAsync();
+        var subscriptions = await _app.User("a").GetSubscriptionsAsync(1, 10);
+        var watchersOfB = await _app.User("b").GetWatchersAsync();
+        var watchersOfA = await _app.User("a").GetWatchersAsync();
 
         Assert.Equal(loggedIn.Version, presence.Version);
         Assert.Equal(loggedIn.LastTime, presence.LastTime);
@@ -27,21 +31,23 @@ public sealed class UserPresenceGrainPersistenceTests
         Assert.Equal([new SubscriptionEntry("a", expiry)], watchersOfB);
         Assert.Equal(["b"], watchersOfA.Select(w => w.Uid));
 
-        // The durable reminder outlived the first silo and still expires the subscription.
-        second.Clock.Advance(TimeSpan.FromSeconds(61));
-        await Eventually.TrueAsync(async () => (await second.RowsOfSubscriberAsync("a")).Count == 0, because: "the reminder fires on the new silo");
-        Assert.Equal(["a"], (await second.RowsOfSubscriberAsync("b")).Keys);
+        // The durable reminder outlives the activations: it wakes a, which expires the subscription.
+        await _app.DeactivateAsync("a");
+        var ticks = _app.ReminderTicks("a", UserPresenceGrain.ExpiryReminderName);
+        await _app.WaitUntilReminderArmedAsync("a", UserPresenceGrain.ExpiryReminderName);
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await _app.WaitForReminderTicksAsync("a", UserPresenceGrain.ExpiryReminderName, ticks + 1);
+        await Eventually.TrueAsync(async () => (await _app.RowsOfSubscriberAsync("a")).Count == 0, because: "the reminder expires a's subscription");
+        Assert.Equal(["a"], (await _app.RowsOfSubscriberAsync("b")).Keys);
     }
 
     [Fact]
     public async Task Version_KeepsGrowing_WhenUserChangesAfterReactivation()
     {
-        await using var first = await PresenceTestSilo.StartAsync();
-        await first.User("a").SetStatusAsync("ios_1", "1", "");
-        await first.StopAsync();
+        await _app.User("a").SetStatusAsync("ios_1", "1", "");
+        await _app.DeactivateAsync("a");
 
-        await using var second = await PresenceTestSilo.StartAsync(storageFrom: first);
-        var changed = await second.User("a").SetStatusAsync("ios_1", "0", null);
+        var changed = await _app.User("a").SetStatusAsync("ios_1", "0", null);
 
         Assert.Equal(2, changed.Version);
     }

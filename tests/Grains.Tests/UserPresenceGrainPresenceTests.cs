@@ -1,13 +1,14 @@
 namespace Presence.Orleans.Grains.Tests;
 
-public sealed class UserPresenceGrainPresenceTests
+[Collection(DefaultClusterCollection.Name)]
+public sealed class UserPresenceGrainPresenceTests(DefaultCluster cluster)
 {
+    private readonly TestApp _app = cluster.NewApp();
+
     [Fact]
     public async Task GetPresence_ReturnsEmptyUnloginedSnapshot_WhenUserNeverSetStatus()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-
-        var presence = await silo.User("Nobody").GetPresenceAsync();
+        var presence = await _app.User("Nobody").GetPresenceAsync();
 
         Assert.Equal("nobody", presence.Uid);
         Assert.Equal(0, presence.LastTime);
@@ -15,20 +16,19 @@ public sealed class UserPresenceGrainPresenceTests
         Assert.Empty(presence.Status);
         Assert.Equal(0, presence.Version);
         Assert.Equal(PresenceStatusType.Unlogined, presence.StatusType);
-        Assert.False((await silo.StoredStateAsync("nobody")).RecordExists);
+        Assert.False((await _app.StoredStateAsync("nobody")).RecordExists);
     }
 
     [Fact]
     public async Task SetStatus_MovesLastTimeToNow_WhenResourceLogsInAndOut()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-        var user = silo.User("u1");
+        var user = _app.User("u1");
 
-        silo.Clock.Advance(TimeSpan.FromSeconds(10));
-        var loginAt = silo.NowSeconds;
+        _app.Clock.Advance(TimeSpan.FromSeconds(10));
+        var loginAt = _app.NowSeconds;
         var online = await user.SetStatusAsync("android_1", "1", "");
-        silo.Clock.Advance(TimeSpan.FromSeconds(5));
-        var logoutAt = silo.NowSeconds;
+        _app.Clock.Advance(TimeSpan.FromSeconds(5));
+        var logoutAt = _app.NowSeconds;
         var offline = await user.SetStatusAsync("android_1", "0", "");
 
         Assert.Equal(loginAt, online.LastTime);
@@ -41,13 +41,12 @@ public sealed class UserPresenceGrainPresenceTests
     [Fact]
     public async Task SetStatus_KeepsLastTime_WhenStatusMovesBetweenOnlineAndCustom()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-        var user = silo.User("u1");
+        var user = _app.User("u1");
         var login = await user.SetStatusAsync("web", "1", "");
 
-        silo.Clock.Advance(TimeSpan.FromMinutes(1));
+        _app.Clock.Advance(TimeSpan.FromMinutes(1));
         var busy = await user.SetStatusAsync("web", "busy", "in a meeting");
-        silo.Clock.Advance(TimeSpan.FromMinutes(1));
+        _app.Clock.Advance(TimeSpan.FromMinutes(1));
         var back = await user.SetStatusAsync("web", "1", null);
 
         Assert.Equal(login.LastTime, busy.LastTime);
@@ -59,32 +58,33 @@ public sealed class UserPresenceGrainPresenceTests
     [Fact]
     public async Task SetStatus_BumpsVersionOnEachChange_AndWritesNothing_WhenNothingChanges()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-        var user = silo.User("u1");
+        var user = _app.User("u1");
 
         var v1 = await user.SetStatusAsync("ios", "1", "a");
         var v2 = await user.SetStatusAsync("ios", "busy", "a");
         var v3 = await user.SetStatusAsync("ios", "busy", "b");
         var v4 = await user.SetStatusAsync("android", "1", null);
-        var storedBefore = (await silo.StoredStateAsync("u1")).ETag;
+        var storedBefore = (await _app.StoredStateAsync("u1")).ETag;
         var same = await user.SetStatusAsync("ios", "busy", "b");
         var sameWithNullExt = await user.SetStatusAsync("android", "1", null);
-        var offlineOnUnknown = await user.SetStatusAsync("web", "0", null); // absent counts as offline
+        var storedAfter = (await _app.StoredStateAsync("u1")).ETag;
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var offlineOnUnknown = await user.SetStatusAsync("web", "0", null); // SPEC R1: recorded as "0", not a login
 
         Assert.Equal([1L, 2L, 3L, 4L], [v1.Version, v2.Version, v3.Version, v4.Version]);
         Assert.Equal(4, same.Version);
         Assert.Equal(4, sameWithNullExt.Version);
-        Assert.Equal(4, offlineOnUnknown.Version);
-        Assert.False(offlineOnUnknown.Status.ContainsKey("web"));
-        Assert.Equal(storedBefore, (await silo.StoredStateAsync("u1")).ETag);
-        Assert.Equal(4, (await silo.StoredStateAsync("u1")).State.Version);
+        Assert.Equal(storedBefore, storedAfter);
+        Assert.Equal(5, offlineOnUnknown.Version);
+        Assert.Equal("0", offlineOnUnknown.Status["web"]);
+        Assert.Equal(v4.LastTime, offlineOnUnknown.LastTime);
+        Assert.Equal(5, (await _app.StoredStateAsync("u1")).State.Version);
     }
 
     [Fact]
     public async Task SetStatus_SetsExt_AndKeepsItWhenExtIsNull()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-        var user = silo.User("u1");
+        var user = _app.User("u1");
 
         var set = await user.SetStatusAsync("ios", "1", "busy");
         var kept = await user.SetStatusAsync("android", "1", null);
@@ -102,8 +102,7 @@ public sealed class UserPresenceGrainPresenceTests
     [Fact]
     public async Task SetStatus_Throws_WhenExtIsTooBig()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-        var user = silo.User("u1");
+        var user = _app.User("u1");
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => user.SetStatusAsync("ios", "1", new string('é', 33)));
 
@@ -114,17 +113,16 @@ public sealed class UserPresenceGrainPresenceTests
     [Fact]
     public async Task SetStatus_EvictsOldestOfflineResourceFirst_ThenOldestOnline_WhenOverResourceLimit()
     {
-        await using var silo = await PresenceTestSilo.StartAsync();
-        var user = silo.User("u1");
+        var user = _app.User("u1");
         for (var i = 0; i < 32; i++)
         {
             await user.SetStatusAsync($"web_{i}", "1", "");
-            silo.Clock.Advance(TimeSpan.FromSeconds(1));
+            _app.Clock.Advance(TimeSpan.FromSeconds(1));
         }
         await user.SetStatusAsync("web_10", "0", null); // offline first, so older offline
-        silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         await user.SetStatusAsync("web_5", "0", null);
-        silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
 
         var first = await user.SetStatusAsync("web_32", "1", null);
         var second = await user.SetStatusAsync("web_33", "1", null);

@@ -30,6 +30,9 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     private string _closeDescription = "";
     private (IUserPresenceGrain Grain, IPresenceObserver Device)? _registration;
 
+    /// <summary>Newest version sent of each user this device hears of (watched users and its own).</summary>
+    private readonly Dictionary<string, long> _newestVersions = new(StringComparer.Ordinal);
+
     public PresenceConnection(string user, string resource, PresenceSocketSession session, PresenceSocketOptions options, ILogger logger)
     {
         User = user;
@@ -62,6 +65,14 @@ internal sealed partial class PresenceConnection : IPresenceObserver
 
     public Task OnPresenceChanged(PresenceSnapshot presence)
     {
+        // Orleans does not keep the order of one-way messages, so a snapshot may arrive after a newer one of the same
+        // user: it is dropped, so the device sees versions only grow (a gap at worst; every event is a full state).
+        lock (_newestVersions)
+        {
+            if (_newestVersions.TryGetValue(presence.Uid, out var newest) && presence.Version <= newest)
+                return Task.CompletedTask;
+            _newestVersions[presence.Uid] = presence.Version;
+        }
         Enqueue(SocketFrames.Event(presence));
         return Task.CompletedTask;
     }

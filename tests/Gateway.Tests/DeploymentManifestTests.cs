@@ -145,11 +145,12 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
         Assert.True(int.Parse(Scalar(autoscaler, "spec", "minReplicas")) >= 2, "at least two gateways");
     }
 
-    [Fact]
-    public void SiloDrain_FitsInTheTerminationGracePeriod()
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void Drain_FitsInTheTerminationGracePeriod(string component)
     {
-        var deployment = Load("k8s/silo-deployment.yaml");
-        var container = Container(Silo);
+        var deployment = Load($"k8s/{component}-deployment.yaml");
+        var container = Container(component);
 
         var grace = int.Parse(Scalar(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds"));
         var preStop = int.Parse(Scalar(container, "lifecycle", "preStop", "sleep", "seconds"));

@@ -179,7 +179,8 @@ if ! kill -0 "$SILO_PID" 2>/dev/null; then
   log "the silo died during the run"; tail -30 "$WORK/silo.log" >&2; FAILED=1
 fi
 if grep -qiE '\b(fail|crit)[a-z]*:' "$WORK/silo.log"; then
-  log "the silo logged errors:"; grep -iE '\b(fail|crit)[a-z]*:' "$WORK/silo.log" | head -5 >&2
+  # With the line after each (the console logger writes the message there), so the cause is visible.
+  log "the silo logged errors:"; grep -iE -A1 '\b(fail|crit)[a-z]*:' "$WORK/silo.log" | head -10 >&2
 fi
 mkdir -p "$ROOT/bench/results"
 SUFFIX=""; [[ $STORAGE == postgres ]] && SUFFIX="-postgres"

@@ -37,11 +37,18 @@ internal sealed partial class UserPresenceGrain
         return timer;
     }
 
+    /// <summary>
+    /// The soonest a reminder is armed for. Orleans skips a tick whose time passed before the reminder service
+    /// scheduled it and fires one period later; a due time of zero (a reminder already past due, re-armed at
+    /// activation) would therefore wait a whole minute.
+    /// </summary>
+    internal static readonly TimeSpan MinReminderDueTime = TimeSpan.FromSeconds(1);
+
     /// <summary>Registers (or moves) a durable reminder; <paramref name="period"/> defaults to <see cref="ReminderRetryPeriod"/>.</summary>
     private async Task ArmReminderAsync(string name, TimeSpan dueTime, TimeSpan? period = null)
     {
         var reminder = await StorageCallAsync(
-            () => this.RegisterOrUpdateReminder(name, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, period ?? ReminderRetryPeriod),
+            () => this.RegisterOrUpdateReminder(name, dueTime < MinReminderDueTime ? MinReminderDueTime : dueTime, period ?? ReminderRetryPeriod),
             $"registering reminder {name}");
         _reminders[name] = reminder;
     }

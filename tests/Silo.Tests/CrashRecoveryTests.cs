@@ -181,11 +181,11 @@ public sealed class CrashRecoveryTests(PostgresFixture fixture, ITestOutputHelpe
 
     /// <summary>
     /// The activation that answers for a subscription which expired while no silo ran re-arms the expiry reminder at
-    /// the missed due time, so its row should go within seconds. It does not yet: the grain registers the reminder with
-    /// a due time of zero, and Orleans 10.4.2 schedules a reminder whose start has already passed at the next
-    /// start + n × period, so the first tick comes a whole period (one minute) later. Measured: 60.3 s after the activation.
+    /// the missed due time, so its row goes within seconds. Orleans 10.4.2 schedules a reminder whose start has already
+    /// passed at the next start + n × period (a whole minute later; 60.3 s measured when the grain armed it with due
+    /// time zero), so the grain arms it at least <c>MinReminderDueTime</c> (1 s) ahead.
     /// </summary>
-    [Fact(Skip = "UserPresenceGrain re-arms a past-due reminder with due time zero, which Orleans fires one period (1 min) later; un-skip once it uses a small positive due time.")]
+    [Fact]
     public async Task ExpiredSubscription_RowDeletedWithinSecondsOfTheActivation_WhenItExpiredWhileTheSiloWasDown()
     {
         var database = await NewDatabaseAsync();

@@ -14,8 +14,8 @@ internal sealed partial class PresenceExceptionHandler(ILogger<PresenceException
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
-            return true; // the client went away: nobody to answer
+        if (httpContext.RequestAborted.IsCancellationRequested)
+            return true; // the client went away (whatever failed because of it): nobody to answer
 
         EasemobError error;
         if (GrainCallFailures.IsUnavailable(exception))

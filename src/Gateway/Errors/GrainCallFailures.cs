@@ -31,8 +31,16 @@ internal static class GrainCallFailures
         || exception.InnerException is InconsistentStateException;
 
     /// <summary>
-    /// Runs an idempotent grain call, once more if the first attempt hit a dead silo or a fenced activation.
-    /// All five REST routes and the socket operations are idempotent (they set, not add).
+    /// How long the retry waits. Sent at once, it went where the first attempt went: a silo stopping after SIGTERM
+    /// rejects calls ("Silo stopping") until it exits, and the gateway keeps routing through it until then, so during a
+    /// rolling update an immediate retry was rejected too and answered 503 (tests/Cluster.Tests, SIGTERM under load).
+    /// </summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Runs an idempotent grain call, once more (after <see cref="RetryDelay"/>) if the first attempt hit a dead or
+    /// stopping silo or a fenced activation. All five REST routes and the socket operations are idempotent (they set,
+    /// not add).
     /// </summary>
     public static async Task<T> RetryOnceAsync<T>(Func<Task<T>> call)
     {
@@ -42,6 +50,7 @@ internal static class GrainCallFailures
         }
         catch (Exception exception) when (IsRetryable(exception))
         {
+            await Task.Delay(RetryDelay);
             return await call();
         }
     }

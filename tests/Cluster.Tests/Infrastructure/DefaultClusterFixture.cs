@@ -1,0 +1,13 @@
+namespace Presence.Orleans.Cluster.Tests;
+
+/// <summary>
+/// Three silos and two gateways with the production timings of membership (2 s probes, 2 misses, 2 votes) and of device
+/// leases (renewed every 20 s, dropped after 60 s): a test that sees events resume after a silo died sees the resync
+/// rounds at work, not a shortened lease renewal.
+/// </summary>
+public sealed class DefaultClusterFixture : ClusterFixture
+{
+    protected override string Name => "cluster";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+}

@@ -7,7 +7,7 @@ public sealed class RealtimeTests(DefaultClusterFixture fixture, ITestOutputHelp
     private const int Changes = 10;
 
     [Fact]
-    public async Task Events_ReachAWatcherOnGatewayAIn10StepsOfVersionPlus1_WhenTheTargetsGrainIsOnAnotherSiloAndChangesComeThroughGatewayBAndA3rdSilo()
+    public async Task Events_ReachAWatcherOnGatewayAInOrderUpToTheLast_WhenTheTargetsGrainIsOnAnotherSiloAndChangesComeThroughGatewayBAndA3rdSilo()
     {
         var watcher = Unique("rt-watcher");
         var target = Unique("rt-target");
@@ -27,12 +27,19 @@ public sealed class RealtimeTests(DefaultClusterFixture fixture, ITestOutputHelp
         var seen = string.Join(" ", events.Select(e => $"v{e.Version}:{e.Ext}"));
         var watcherHost = (await Cluster.Probe.UserActivationsAsync()).GetValueOrDefault(watcher) is [var port] ? Cluster.SiloAt(port).Name : "?";
         Log($"subscribed at v{subscribedAt}; {watcher}'s grain on {watcherHost}; events: {seen}");
-        Assert.True(events.Count == Changes, $"expected {Changes} events after v{subscribedAt}, got {seen}");
-        for (var i = 0; i < Changes; i++)
+        // Orleans does not order one-way messages, so an event may overtake an earlier one; the older one is then dropped
+        // (a gap, never a step back). What must hold: versions only grow, each event is exactly the state of its
+        // version, and the last change arrives.
+        Assert.NotEmpty(events);
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.Second.Version > p.First.Version), $"versions must only grow; got {seen}");
+        foreach (var e in events)
         {
-            Assert.True(events[i].Version == subscribedAt + 1 + i && events[i].Ext == $"e{i}" && events[i].StatusOf("web") == $"s{i}",
-                $"event {i} should be v{subscribedAt + 1 + i} e{i}; got {seen}");
+            var i = (int)(e.Version - subscribedAt - 1);
+            Assert.True(i is >= 0 and < Changes && e.Ext == $"e{i}" && e.StatusOf("web") == $"s{i}",
+                $"v{e.Version} should carry e{i} and s{i}; got {seen}");
         }
+        Assert.Equal(subscribedAt + Changes, events[^1].Version);
+        Log($"{events.Count} of {Changes} events (a gap when Orleans delivered a later one first)");
         Assert.Equal(host.SiloPort, Assert.Single((await Cluster.Probe.UserActivationsAsync())[target])); // it never moved
     }
 }

@@ -54,10 +54,7 @@ public sealed class SiloKillTests(DefaultClusterFixture fixture, ITestOutputHelp
     /// A silo that joined a moment ago and dies before the gateways connected to it (they learn of new silos every 5 s):
     /// new users are placed on it at once, so it is not an idle silo that dies.
     /// </summary>
-    [Fact(Skip = "src bug: events never resume (no event for 60 s, the test's deadline; promise 15 s) at watchers on a gateway "
-        + "that held no connection to the killed silo: PresenceConnectionRegistry re-registers connections only when the gateway's "
-        + "own Orleans connection count drops (ClusterConnectionStatus), so it never resyncs, and the targets' new activations never "
-        + "learn that the watchers are connected. Un-skip once the gateway learns of every silo's death.")]
+    [Fact]
     public async Task Events_ResumeWithin15sAtWatchersOnEveryGateway_WhenTheKilledSiloJoinedBeforeTheGatewaysConnectedToIt()
     {
         ClusterNode? joined = null;

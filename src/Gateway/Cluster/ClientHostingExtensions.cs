@@ -67,6 +67,7 @@ public static class ClientHostingExtensions
         // Kestrel starts beside the client rather than after it: a gateway waiting for the cluster is live, not ready.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<ClusterConnectionHealthCheck>("cluster", tags: [HealthTags.Ready]);
+        builder.Services.AddHostedService<SiloMembershipWatcher>();
         return builder;
     }
 }

@@ -14,7 +14,7 @@ public sealed class PostgresPersistenceOptions
     public static readonly TimeSpan DefaultBulkCommandTimeout = TimeSpan.FromSeconds(60);
     public const int DefaultBulkThreshold = 1000;
 
-    /// <summary>Npgsql connection string; <c>AddPostgresGrainPersistence</c> sets it.</summary>
+    /// <summary>Npgsql connection string; <c>AddPostgresDatabase</c> sets it (from <c>ConnectionStrings:Presence</c>).</summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>How long opening a connection may take (whole seconds, at least 1).</summary>

@@ -4,11 +4,15 @@
 # bench/results/latest.json (latest-postgres.json with --postgres; also kept as latest-quick…/latest-full…).
 # Exit status 1 if any scenario failed.
 #
-#   bench/run.sh [--quick] [--postgres]
+#   bench/run.sh [--quick] [--postgres | --cluster]
 #
 #   --quick     shorter runs and smaller data sets (20,000 users, 100,000 subscriptions, fan-out to 1,000):
 #               under 3 minutes on 2 cores once built
 #   --postgres  a throwaway PostgreSQL cluster (initdb in a temporary directory, loopback port, removed at the end)
+#   --cluster   the REST and fan-out scenarios twice on the throwaway PostgreSQL (storage and membership), each time
+#               through deploy/local-cluster.sh: first one silo serving the API itself, then one gateway in front of
+#               3 silos. Each cluster row is also given as a ratio to the same scenario on the single silo (fan-out:
+#               its p99), i.e. what the extra network hop costs on one machine. Writes latest-cluster.json.
 #
 # Environment: BENCH_SILO_ENV="K=V …" adds settings to the silo (e.g. DOTNET_GCDynamicAdaptationMode=0);
 # BENCH_CONNECTIONS / BENCH_THREADS set wrk's -c / -t (64 / 2).
@@ -19,11 +23,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MODE=full
 STORAGE=memory
+TOPOLOGY=silo
 for arg in "$@"; do
   case "$arg" in
     --quick) MODE=quick ;;
     --postgres) STORAGE=postgres ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --cluster) STORAGE=postgres; TOPOLOGY=cluster ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -64,16 +70,13 @@ WORK=$(mktemp -d /tmp/presence-bench.XXXXXX)
 chmod 755 "$WORK"
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
-SILO_PID=""
 PG_BIN=""
 PG_DATA=""
+TOPOLOGY_DIRS=()  # deploy/local-cluster.sh's kept directories (published binaries, logs), removed at the end
 
 cleanup() {
-  if [[ -n $SILO_PID ]] && kill -0 "$SILO_PID" 2>/dev/null; then
-    kill -TERM "$SILO_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SILO_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SILO_PID" 2>/dev/null || true
-  fi
+  stop_server
+  rm -rf "${TOPOLOGY_DIRS[@]}"
   if [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]]; then
     run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
   fi
@@ -82,8 +85,8 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- storage ----
-declare -a SILO_ENV=()
-read -r -a SILO_ENV <<< "${BENCH_SILO_ENV:-}"
+declare -a EXTRA_ENV=() SILO_ENV=()
+read -r -a EXTRA_ENV <<< "${BENCH_SILO_ENV:-}"
 if [[ $STORAGE == postgres ]]; then
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "installing postgresql"
@@ -98,92 +101,172 @@ if [[ $STORAGE == postgres ]]; then
   [[ $(id -u) -eq 0 ]] && chown -R postgres: "$WORK/pg"
   run_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C >/dev/null
   PG_PORT=$(bench free-port)
+  # Pools of up to 100 connections per silo (3 silos and a gateway with --cluster).
+  MAX_CONNECTIONS=$([[ $TOPOLOGY == cluster ]] && echo 450 || echo 200)
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $WORK/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB" start >/dev/null
+    -o "-p $PG_PORT -k $WORK/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=$MAX_CONNECTIONS -c shared_buffers=512MB" start >/dev/null
   SILO_ENV+=("Presence__Storage__Provider=Postgres"
              "ConnectionStrings__Presence=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=100")
 else
   run_pg() { "$@"; }
 fi
 
-# ---- silo ----
-PORT=$(bench free-port)
-URL="http://127.0.0.1:$PORT"
-# The silo's own Orleans ports (silo-to-silo and client gateway), free ones rather than the 11111/30000 defaults, so
-# a bench run never collides with another silo on this machine; a one-silo localhost cluster of its own.
-SILO_PORT=$(bench free-port)
-GATEWAY_PORT=$(bench free-port)
-log "starting the silo on $URL ($STORAGE storage; Orleans ports $SILO_PORT, $GATEWAY_PORT)"
-# Health-check results are logged at Critical only: wait-ready polls /health/ready while the silo starts, and the
+# ---- servers ----
+# Settings for every server under test: no rate limits, room for the data sets, every change its own event, quiet logs.
+# Health-check results are logged at Critical only: wait-ready polls /health/ready while a silo starts, and the
 # health-check service logs every not-ready answer as an error, which the error scan at the end would report.
-env ASPNETCORE_ENVIRONMENT=Development \
-    Presence__Cluster__Provider=Localhost \
-    Presence__Cluster__ClusterId="bench-$PORT" \
-    Presence__Cluster__SiloPort="$SILO_PORT" \
-    Presence__Cluster__GatewayPort="$GATEWAY_PORT" \
-    Presence__RateLimits__Enabled=false \
-    Presence__RateLimits__PermitLimit=100000000 \
-    Presence__Limits__MaxSubscribersPerUser=20000 \
-    Presence__Limits__CoalescingWindow=00:00:00 \
-    Logging__LogLevel__Default=Warning \
-    Logging__LogLevel__Microsoft.AspNetCore=Warning \
-    Logging__LogLevel__Presence.Orleans=Warning \
-    Logging__LogLevel__Microsoft.Extensions.Diagnostics.HealthChecks=Critical \
-    "${SILO_ENV[@]}" \
-    dotnet "$SILO_DLL" --urls "$URL" >"$WORK/silo.log" 2>&1 &
-SILO_PID=$!
-if ! bench wait-ready --url "$URL" --seconds 60; then
-  tail -30 "$WORK/silo.log" >&2
-  exit 1
-fi
-TOKEN=$(bench token --url "$URL")
-COMMON=(--url "$URL" --token "$TOKEN" --pid "$SILO_PID" --out "$RESULTS")
-WRK=(--duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --threads "$THREADS" --log "$WORK/wrk.log")
+SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development
+            Presence__RateLimits__Enabled=false
+            Presence__RateLimits__PermitLimit=100000000
+            Presence__Limits__MaxSubscribersPerUser=20000
+            Presence__Limits__CoalescingWindow=00:00:00
+            Logging__LogLevel__Default=Warning
+            Logging__LogLevel__Microsoft.AspNetCore=Warning
+            Logging__LogLevel__Presence.Orleans=Warning
+            Logging__LogLevel__Microsoft.Extensions.Diagnostics.HealthChecks=Critical)
+SERVER_LOGS=()   # every server log, scanned for errors at the end
+SERVER_PID=""    # the process the load goes to (a silo, or the gateway in front of the cluster)
+SERVER_URL=""
+TOPOLOGY_PID=""  # deploy/local-cluster.sh, in --cluster mode
+
+start_silo() {
+  local port silo_port gateway_port
+  port=$(bench free-port)
+  SERVER_URL="http://127.0.0.1:$port"
+  # The silo's own Orleans ports (silo-to-silo and client gateway), free ones rather than the 11111/30000 defaults,
+  # so a bench run never collides with another silo on this machine; a one-silo localhost cluster of its own.
+  silo_port=$(bench free-port)
+  gateway_port=$(bench free-port)
+  log "starting the silo on $SERVER_URL ($STORAGE storage; Orleans ports $silo_port, $gateway_port)"
+  SERVER_LOGS+=("$WORK/silo.log")
+  env "${SERVER_ENV[@]}" \
+      Presence__Cluster__Provider=Localhost \
+      Presence__Cluster__ClusterId="bench-$port" \
+      Presence__Cluster__SiloPort="$silo_port" \
+      Presence__Cluster__GatewayPort="$gateway_port" \
+      "${SILO_ENV[@]}" "${EXTRA_ENV[@]}" \
+      dotnet "$SILO_DLL" --urls "$SERVER_URL" >"$WORK/silo.log" 2>&1 &
+  SERVER_PID=$!
+  if ! bench wait-ready --url "$SERVER_URL" --seconds 60; then
+    tail -30 "$WORK/silo.log" >&2
+    exit 1
+  fi
+}
+
+# deploy/local-cluster.sh with SILOS silos and GATEWAYS gateways on the database DB (Postgres membership and storage);
+# the load goes to the first gateway, or to the first silo when there is none.
+start_topology() {
+  local name=$1 silos=$2 gateways=$3 base_port=$4 db=$5 target logs out=$WORK/$1.out
+  log "starting $silos silo(s) and $gateways gateway(s) with deploy/local-cluster.sh (ports from $base_port, database $db)"
+  run_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$db"
+  env "${SERVER_ENV[@]}" "${EXTRA_ENV[@]}" \
+      "ConnectionStrings__Presence=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db;Maximum Pool Size=100" \
+      "$ROOT/deploy/local-cluster.sh" --silos "$silos" --gateways "$gateways" --base-port "$base_port" --keep \
+      >"$out" 2>"$WORK/$name.err" &
+  TOPOLOGY_PID=$!
+  # The script prints its process table once every process answers /health/ready.
+  for _ in $(seq 1 600); do
+    grep -q 'Press Ctrl+C' "$out" 2>/dev/null && break
+    kill -0 "$TOPOLOGY_PID" 2>/dev/null || { tail -30 "$WORK/$name.err" >&2; exit 1; }
+    sleep 1
+  done
+  grep -q 'Press Ctrl+C' "$out" || { tail -30 "$WORK/$name.err" >&2; log "$name: not ready in 600 s"; exit 1; }
+  target=$( ((gateways > 0)) && echo gateway1 || echo silo1)
+  read -r SERVER_PID SERVER_URL < <(awk -v t="$target" '$1 == t { print $2, $3 }' "$out")
+  logs=$(dirname "$(awk -v t="$target" '$1 == t { print $NF }' "$out")")
+  TOPOLOGY_DIRS+=("$(dirname "$logs")")
+  SERVER_LOGS+=("$logs"/silo*.log "$logs"/gateway*.log)
+  log "$name: load goes to $target ($SERVER_URL, pid $SERVER_PID)"
+}
+
+stop_server() {
+  local pid=${TOPOLOGY_PID:-$SERVER_PID}
+  # Stop the cluster script before its processes, so it drains them in order and cleans up after them.
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || { SERVER_PID=""; TOPOLOGY_PID=""; return 0; }
+  if [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "the process under load died during the run"; FAILED=1
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  # local-cluster.sh drains gateways (30 s) then silos (60 s) at most.
+  for _ in $(seq 1 500); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  SERVER_PID=""; TOPOLOGY_PID=""
+}
+
 FAILED=0
 QUIET_WAIT=$([[ $MODE == quick ]] && echo 10 || echo 60)
 # Wait (bounded) for other work on the machine to calm down before each scenario; the rows say how noisy it was.
 scenario() { bench wait-quiet --seconds "$QUIET_WAIT" --max-cores 0.3; "$@" || FAILED=1; }
 
 # ---- scenarios ----
-log "memory: $USERS users online"
-scenario bench mem-users "${COMMON[@]}" --id mem-users --name "memory: $(fmt "$USERS") users online" --users "$USERS"
-log "memory: $SUBSCRIBERS subscribers x 100 subscriptions"
-scenario bench mem-subs "${COMMON[@]}" --id mem-subs --name "memory: $(fmt $((SUBSCRIBERS * 100))) subscriptions" \
-  --users "$USERS" --subscribers "$SUBSCRIBERS"
+# run_scenarios ID_PREFIX NAME_PREFIX [--seed]: every scenario against SERVER_URL / SERVER_PID. With --seed the
+# memory scenarios only load the users and subscriptions that R5 and the others read (nothing is measured per item).
+run_scenarios() {
+  local id=$1 name=$2 seed=${3:-} token common wrk size
+  token=$(bench token --url "$SERVER_URL")
+  common=(--url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS")
+  wrk=(--duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --threads "$THREADS" --log "$WORK/wrk.log")
 
-log "baseline: GET /ping"
-scenario bench wrk "${COMMON[@]}" "${WRK[@]}" --id baseline --name "baseline: GET /ping (token check, no grain)" \
-  --script "$ROOT/bench/lua/ping.lua"
-log "R1 set status"
-scenario bench wrk "${COMMON[@]}" "${WRK[@]}" --id r1 --name "R1 set status, $(fmt "$USERS") users" \
-  --script "$ROOT/bench/lua/r1.lua" --lua "USERS=$USERS"
-log "R3 get 100 users"
-scenario bench wrk "${COMMON[@]}" "${WRK[@]}" --id r3 --name "R3 get presence of 100 users" \
-  --script "$ROOT/bench/lua/r3.lua" --lua "USERS=$USERS"
-log "R2 subscribe to 100 users"
-scenario bench wrk "${COMMON[@]}" "${WRK[@]}" --id r2 --name "R2 subscribe to 100 users" \
-  --script "$ROOT/bench/lua/r2.lua" --lua "USERS=$USERS;SUBSCRIBERS=$R2_SUBSCRIBERS"
-log "R5 sublist page of 100"
-scenario bench wrk "${COMMON[@]}" "${WRK[@]}" --id r5 --name "R5 sublist, page of 100" \
-  --script "$ROOT/bench/lua/r5.lua" --lua "SUBSCRIBERS=$SUBSCRIBERS"
+  log "${name}memory: $USERS users online"
+  scenario bench mem-users "${common[@]}" $seed --id "${id}mem-users" --name "${name}memory: $(fmt "$USERS") users online" --users "$USERS"
+  log "${name}memory: $SUBSCRIBERS subscribers x 100 subscriptions"
+  scenario bench mem-subs "${common[@]}" $seed --id "${id}mem-subs" --name "${name}memory: $(fmt $((SUBSCRIBERS * 100))) subscriptions" \
+    --users "$USERS" --subscribers "$SUBSCRIBERS"
 
-for size in $FANOUT_SIZES; do
-  log "fan-out to $size WebSocket subscribers"
-  scenario bench fanout "${COMMON[@]}" --id "fanout-$size" --name "fan-out to $(fmt "$size") WebSockets" \
-    --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
-done
+  log "${name}baseline: GET /ping"
+  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}baseline" --name "${name}baseline: GET /ping (token check, no grain)" \
+    --script "$ROOT/bench/lua/ping.lua"
+  log "${name}R1 set status"
+  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r1" --name "${name}R1 set status, $(fmt "$USERS") users" \
+    --script "$ROOT/bench/lua/r1.lua" --lua "USERS=$USERS"
+  log "${name}R3 get 100 users"
+  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r3" --name "${name}R3 get presence of 100 users" \
+    --script "$ROOT/bench/lua/r3.lua" --lua "USERS=$USERS"
+  log "${name}R2 subscribe to 100 users"
+  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r2" --name "${name}R2 subscribe to 100 users" \
+    --script "$ROOT/bench/lua/r2.lua" --lua "USERS=$USERS;SUBSCRIBERS=$R2_SUBSCRIBERS"
+  log "${name}R5 sublist page of 100"
+  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r5" --name "${name}R5 sublist, page of 100" \
+    --script "$ROOT/bench/lua/r5.lua" --lua "SUBSCRIBERS=$SUBSCRIBERS"
+
+  for size in $FANOUT_SIZES; do
+    log "${name}fan-out to $size WebSocket subscribers"
+    scenario bench fanout "${common[@]}" --id "${id}fanout-$size" --name "${name}fan-out to $(fmt "$size") WebSockets" \
+      --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
+  done
+}
+
+if [[ $TOPOLOGY == cluster ]]; then
+  # Ports below the ephemeral range, away from local-cluster.sh's default plan (7100…7499).
+  BASE_PORT=${BENCH_CLUSTER_BASE_PORT:-7600}
+  start_topology single 1 0 "$BASE_PORT" bench_single
+  run_scenarios "" "1 silo · " --seed
+  stop_server
+  start_topology cluster 3 1 $((BASE_PORT + 400)) bench_cluster
+  run_scenarios "cluster-" "gateway + 3 silos · " --seed
+  stop_server
+else
+  start_silo
+  run_scenarios "" ""
+fi
 
 # ---- report ----
-if ! kill -0 "$SILO_PID" 2>/dev/null; then
-  log "the silo died during the run"; tail -30 "$WORK/silo.log" >&2; FAILED=1
+if [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  log "the silo died during the run"; tail -30 "${SERVER_LOGS[0]}" >&2; FAILED=1
 fi
-if grep -qiE '\b(fail|crit)[a-z]*:' "$WORK/silo.log"; then
-  # With the line after each (the console logger writes the message there), so the cause is visible.
-  log "the silo logged errors:"; grep -iE -A1 '\b(fail|crit)[a-z]*:' "$WORK/silo.log" | head -10 >&2
-fi
+for server_log in "${SERVER_LOGS[@]}"; do
+  [[ -f $server_log ]] || continue
+  if grep -qiE '\b(fail|crit)[a-z]*:' "$server_log"; then
+    # With the line after each (the console logger writes the message there), so the cause is visible.
+    log "$(basename "$server_log") logged errors:"; { grep -iE -A2 '\b(fail|crit)[a-z]*:' "$server_log" | head -24 >&2; } || true
+  fi
+done
 mkdir -p "$ROOT/bench/results"
-SUFFIX=""; [[ $STORAGE == postgres ]] && SUFFIX="-postgres"
+SUFFIX=""
+[[ $STORAGE == postgres ]] && SUFFIX="-postgres"
+[[ $TOPOLOGY == cluster ]] && SUFFIX="-cluster"
 bench report --in "$RESULTS" --json "$ROOT/bench/results/latest$SUFFIX.json" --mode "$MODE" --storage "$STORAGE" || FAILED=1
 # The same, kept per mode, so a quick run does not hide the last full one.
 cp "$ROOT/bench/results/latest$SUFFIX.json" "$ROOT/bench/results/latest-$MODE$SUFFIX.json"

@@ -52,9 +52,11 @@ internal static class MemoryScenarios
         Func<SiloProcess, TimeSpan, Task<LoadResult>> load, int itemsPerCall = 1)
     {
         var silo = new SiloProcess(options.Int("pid"));
-        var result = new ScenarioResult { Id = options.Get("id"), Name = options.Get("name"), Kind = "memory", Unit = unit };
+        // --seed: only load the data (the cluster bench's process is a gateway, whose memory says nothing per user).
+        var seedOnly = options.Flag("seed");
+        var result = new ScenarioResult { Id = options.Get("id"), Name = options.Get("name"), Kind = seedOnly ? "seed" : "memory", Unit = unit };
 
-        var (rssBefore, heapBefore) = await SettledAsync(silo);
+        var (rssBefore, heapBefore) = seedOnly ? (0L, (long?)null) : await SettledAsync(silo);
         silo.ResetPeak();
         var counters = RuntimeCounters.TryStart(silo.Pid);
         var cpu = new CpuMeter(silo.Pid);
@@ -67,7 +69,7 @@ internal static class MemoryScenarios
             await counters.StopAsync(runtime);
             await counters.DisposeAsync();
         }
-        var (rssAfter, heapAfter) = await SettledAsync(silo);
+        var (rssAfter, heapAfter) = seedOnly ? (0L, (long?)null) : await SettledAsync(silo);
 
         var added = (long)run.Ok * itemsPerCall;
         result.Throughput = run.Elapsed.TotalSeconds > 0 ? added / run.Elapsed.TotalSeconds : 0;
@@ -93,7 +95,15 @@ internal static class MemoryScenarios
             result.Metrics["gc_heap_before_bytes"] = heapBefore!.Value;
             result.Metrics["gc_heap_after_bytes"] = heapAfter!.Value;
         }
-        result.Note = $"{Bytes(rssPer)} RSS{(heapPer is { } h ? $" ({Bytes(h)} GC heap)" : "")} per {item}, {added.ToString("N0", CultureInfo.InvariantCulture)} {item}s";
+        result.Note = seedOnly
+            ? $"seeded {added.ToString("N0", CultureInfo.InvariantCulture)} {item}s"
+            : $"{Bytes(rssPer)} RSS{(heapPer is { } h ? $" ({Bytes(h)} GC heap)" : "")} per {item}, {added.ToString("N0", CultureInfo.InvariantCulture)} {item}s";
+        if (seedOnly)
+        {
+            result.Metrics.Remove($"rss_bytes_per_{item}");
+            result.Metrics.Remove("rss_before_bytes");
+            result.Metrics.Remove("rss_after_bytes");
+        }
         if (run.NotOk > 0 || run.TimedOut || added != items)
         {
             result.Status = ScenarioResult.Failed;

@@ -10,6 +10,10 @@ internal static class Report
 {
     private const string BaselineId = "baseline";
 
+    /// <summary>Id prefix of the rows measured through the cluster (bench/run.sh --cluster); the unprefixed row with the
+    /// same id is the same scenario on a single silo, measured in the same run.</summary>
+    private const string ClusterPrefix = "cluster-";
+
     /// <summary>CPU used by neither the silo nor the load generator above which a row is marked noisy.</summary>
     private const double NoisyOtherCores = 0.2;
 
@@ -21,18 +25,28 @@ internal static class Report
         var mode = options.Get("mode", "full");
         var storage = options.Get("storage", "memory");
 
+        var clusterBaseline = results.FirstOrDefault(r => r.Id == ClusterPrefix + BaselineId && r.Status == ScenarioResult.Ok)?.Throughput;
+        var byId = results.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.Last());
+        var cluster = results.Any(r => r.Id.StartsWith(ClusterPrefix, StringComparison.Ordinal));
+
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine["description"]}; mode: {mode}; storage: {storage}.");
         table.AppendLine();
-        table.AppendLine("| scenario | throughput | p50 | p99 | ratio to baseline | peak RSS (silo) | result |");
-        table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        table.AppendLine(cluster
+            ? "| scenario | throughput | p50 | p99 | ratio to baseline | cluster ÷ single silo | peak RSS (process under load) | result |"
+            : "| scenario | throughput | p50 | p99 | ratio to baseline | peak RSS (silo) | result |");
+        table.AppendLine(cluster ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |" : "| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in results)
         {
-            var ratio = r.Kind == "http" && baseline is > 0 && r.Throughput is { } t && r.Status == ScenarioResult.Ok
-                ? (r.Id == BaselineId ? "1.00" : (t / baseline.Value).ToString("0.00", CultureInfo.InvariantCulture))
-                : "—";
-            table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {Throughput(r)} | {Ms(r.P50Ms)} | {Ms(r.P99Ms)} | {ratio} | {Mib(r.PeakRssBytes)} | {Outcome(r)} |");
+            var isClusterRow = r.Id.StartsWith(ClusterPrefix, StringComparison.Ordinal);
+            var ratio = Ratio(r, isClusterRow ? ClusterPrefix + BaselineId : BaselineId, isClusterRow ? clusterBaseline : baseline);
+            var versusSingle = isClusterRow && byId.TryGetValue(r.Id[ClusterPrefix.Length..], out var single) ? Ratio(r, single) : "—";
+            var cells = new List<string> { r.Name, Throughput(r), Ms(r.P50Ms), Ms(r.P99Ms), ratio };
+            if (cluster)
+                cells.Add(versusSingle);
+            cells.Add(Mib(r.PeakRssBytes));
+            cells.Add(Outcome(r));
+            table.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         AppendRuntimeTable(table, results);
         Console.Write(table.ToString());
@@ -44,6 +58,7 @@ internal static class Report
             ["storage"] = storage,
             ["machine"] = machine,
             ["baseline_req_per_s"] = baseline,
+            ["cluster_baseline_req_per_s"] = clusterBaseline,
             ["results"] = results,
             ["markdown"] = table.ToString(),
         };
@@ -78,6 +93,28 @@ internal static class Report
             table.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Name} | {cpu} | {perRequest} | {items} | {Get("rt_gen_0_gc_count", "0")}/{Get("rt_gen_1_gc_count", "0")}/{Get("rt_gen_2_gc_count", "0")} | {pause} | {Get("rt_gc_heap_size_max", "N0")} MB |");
         }
+    }
+
+    /// <summary>An HTTP row's throughput as a ratio to its baseline (the ping of the same server).</summary>
+    private static string Ratio(ScenarioResult r, string baselineId, double? baseline) =>
+        r.Kind == "http" && baseline is > 0 && r.Throughput is { } t && r.Status == ScenarioResult.Ok
+            ? (r.Id == baselineId ? "1.00" : (t / baseline.Value).ToString("0.00", CultureInfo.InvariantCulture))
+            : "—";
+
+    /// <summary>
+    /// A cluster row against the same scenario on the single silo: throughput for HTTP rows; for fan-out (whose
+    /// event rate is fixed by the scenario) the change-to-delivery p99, which is what the hops cost there.
+    /// </summary>
+    private static string Ratio(ScenarioResult cluster, ScenarioResult single)
+    {
+        if (cluster.Status != ScenarioResult.Ok || single.Status != ScenarioResult.Ok)
+            return "—";
+        return cluster.Kind switch
+        {
+            "http" when cluster.Throughput is { } c && single.Throughput is > 0 => (c / single.Throughput.Value).ToString("0.00", CultureInfo.InvariantCulture),
+            "fanout" when cluster.P99Ms is { } c && single.P99Ms is > 0 => $"p99 ×{(c / single.P99Ms.Value).ToString("0.00", CultureInfo.InvariantCulture)}",
+            _ => "—",
+        };
     }
 
     private static string Throughput(ScenarioResult r) =>

@@ -41,7 +41,7 @@ public static class GatewayApplicationBuilderExtensions
 
     /// <summary>
     /// Maps the gateway: presence routes R1–R5, the token route and the WebSocket route under <c>/{org}/{app}</c>,
-    /// <c>/health/live</c>, <c>/health/ready</c> and <c>/openapi/v1.json</c>.
+    /// <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapPresenceGateway(this IEndpointRouteBuilder endpoints)
     {
@@ -52,6 +52,9 @@ public static class GatewayApplicationBuilderExtensions
         endpoints.MapPresenceSocket();
         endpoints.MapPingApi();
         endpoints.MapHealthApi();
+        endpoints.MapAdminApi();
+        endpoints.MapConsole();
+        endpoints.MapPresenceMetrics();
         endpoints.MapOpenApi();
         return endpoints;
     }

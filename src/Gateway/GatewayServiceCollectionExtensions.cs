@@ -9,10 +9,14 @@ namespace Presence.Orleans.Gateway;
 
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>Adds the REST gateway's services; see <see cref="AddPresenceGateway(IServiceCollection)"/>.</summary>
+    /// <summary>
+    /// Adds the REST gateway's services (see <see cref="AddPresenceGateway(IServiceCollection)"/>) and OpenTelemetry
+    /// (<see cref="TelemetryHostingExtensions.AddPresenceTelemetry"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddPresenceGateway(this IHostApplicationBuilder builder)
     {
         builder.Services.AddPresenceGateway();
+        builder.AddPresenceTelemetry();
         return builder;
     }
 
@@ -43,6 +47,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SiloLossSignal>();
         services.TryAddSingleton<PresenceConnectionRegistry>();
         services.AddHostedService(static sp => sp.GetRequiredService<PresenceConnectionRegistry>());
+        services.AddPresenceAdmin();
 
         services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddExceptionHandler<PresenceExceptionHandler>();

@@ -14,6 +14,13 @@ public sealed record PresenceSnapshot(
     [property: Id(4)] long Version,
     [property: Id(5)] PresenceStatusType StatusType)
 {
+    /// <summary>
+    /// Wall-clock Unix milliseconds of the change this snapshot shows (0 when unknown): the start of the
+    /// change-to-delivery latency that gateways measure. Not part of any client-visible body.
+    /// </summary>
+    [Id(6)]
+    public long ChangedAtUnixMs { get; init; }
+
     public static PresenceSnapshot Empty(string uid) =>
         new(uid, 0, "", new Dictionary<string, string>(), 0, PresenceStatusType.Unlogined);
 }

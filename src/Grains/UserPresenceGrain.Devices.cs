@@ -95,6 +95,7 @@ internal sealed partial class UserPresenceGrain
             OnDevicesConnectedChanged(connected: true, resync);
         else if (resync)
             AnnounceConnection(connected: true, resync: true);
+        ReportGauges();
         LogDeviceConnected(GrainKey, resource, _devices.Count);
     }
 
@@ -126,6 +127,7 @@ internal sealed partial class UserPresenceGrain
         _leaseRenewedAt.Remove(resource);
         if (_devices.Count == 0)
             OnDevicesConnectedChanged(connected: false);
+        ReportGauges();
         LogDeviceDisconnected(GrainKey, resource, logout, _devices.Count);
 
         var changed = await CommitAsync(() =>
@@ -248,6 +250,7 @@ internal sealed partial class UserPresenceGrain
         // stopping, so events resume there without waiting for the watchers' next connect.
         foreach (var watcher in _connectedWatchers)
             _ = UserGrain(watcher).TargetResetAsync(_user.Username);
+        ReportGauges(deactivating: true);
         return Task.CompletedTask;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Presence.Orleans.Diagnostics;
 
 namespace Presence.Orleans.Grains;
 
@@ -85,6 +86,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         GrainKey = this.GetPrimaryKeyString();
         _user = UserKey.Parse(GrainKey);
         _appPrefix = $"{_user.Org}/{_user.App}/";
+        _appName = _appPrefix[..^1];
 
         var subscriptions = _subscriptionTable.ReadBySubscriberAsync(GrainKey, cancellationToken);
         var watchers = _subscriptionTable.ReadByTargetAsync(GrainKey, cancellationToken);
@@ -102,6 +104,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         _activatedAt = TimeProvider.GetUtcNow();
         if (HasOrphanedResources())
             ArmOrphanTimer(); // devices of a crashed process get time to reconnect before they show offline
+        ReportGauges();
         LogActivated(GrainKey, _subscriptions.Count, _watchers.Count);
     }
 
@@ -169,7 +172,10 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         foreach (var (resource, state) in State.Resources)
             status[resource] = state.Status;
         _snapshotOf = State;
-        return _snapshot = new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType());
+        return _snapshot = new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType())
+        {
+            ChangedAtUnixMs = _changedAtUnixMs,
+        };
     }
 
     /// <summary>
@@ -221,6 +227,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         var wasOnline = IsOnline();
         if (!change())
             return false;
+        StampChange();
         State.Version++;
         var graceStarted = UpdateExtGrace(wasOnline);
         try
@@ -236,6 +243,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             throw;
         }
         DropDevicesWithoutResource();
+        OnChangeCommitted();
         var graceCancelled = before.ExtClearAt is not null && State.ExtClearAt is null;
         if (graceStarted || graceCancelled)
             ArmGraceTimer();
@@ -319,6 +327,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         await ReleaseTargetsAsync(expired.Concat(evicted));
         await ArmExpiryReminderAsync();
 
+        PresenceMetrics.SubscriptionsAddedBy(kept.Count);
         LogSubscribed(GrainKey, kept.Count, failed.Count, evicted.Count);
         var subscribed = targets
             .Where(t => accepted.ContainsKey(t) && !evicted.Contains(t))
@@ -346,6 +355,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             _subscriptions.Remove(target);
             _forwardedVersions.Remove(target);
         }
+        PresenceMetrics.SubscriptionsEndedBy(targets.Count, "unsubscribed");
         await ReleaseTargetsAsync(targets);
         await ArmExpiryReminderAsync();
         LogUnsubscribed(GrainKey, targets.Count);
@@ -456,6 +466,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         if (targets.Count == 0)
             return;
         LogSubscriptionsEnded(GrainKey, targets.Count, reason);
+        PresenceMetrics.SubscriptionsEndedBy(targets.Count, reason == SubscriptionEndReason.Evicted ? "evicted" : "expired");
         foreach (var target in targets)
             _forwardedVersions.Remove(target);
         foreach (var device in _devices.Values)

@@ -9,6 +9,7 @@ builder.AddPresenceGateway();
 var app = builder.Build();
 app.UsePresenceGateway();
 app.MapPresenceGateway();
+app.MapPresenceDashboard();
 // Taken before the run: a host that failed to start is disposed by the time an exception filter runs.
 var stopping = app.Lifetime.ApplicationStopping;
 try

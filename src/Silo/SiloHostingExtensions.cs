@@ -24,6 +24,9 @@ public static class SiloHostingExtensions
         {
             silo.AddPresence(builder.Configuration);
             ConfigureClustering(silo, cluster);
+            silo.AddPresenceDashboard(builder.Configuration, builder.Environment);
+            // Trace context rides every grain call (gateway → silo → silo), so one request is one trace.
+            silo.AddActivityPropagation();
         });
         // Kestrel starts beside Orleans rather than after it: a silo waiting for its database is live, not ready.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);

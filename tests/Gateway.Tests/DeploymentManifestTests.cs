@@ -49,6 +49,21 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
         Assert.All(Probes, probe => Assert.Equal(Scalar(http, "name"), Scalar(container, probe, "httpGet", "port")));
     }
 
+    [Theory]
+    [MemberData(nameof(Components))]
+    public async Task ScrapeAnnotations_PointAtTheMetricsEndpoint_OnTheHttpPort(string component)
+    {
+        var annotations = Labels(Load($"k8s/{component}-deployment.yaml"), "spec", "template", "metadata", "annotations");
+        var http = Port(Container(component), "http");
+
+        Assert.Equal("true", annotations["prometheus.io/scrape"]);
+        Assert.Equal(Scalar(http, "containerPort"), annotations["prometheus.io/port"]);
+        Assert.Equal(TelemetryHostingExtensions.MetricsPath, annotations["prometheus.io/path"]);
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync(annotations["prometheus.io/path"]);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public void SiloPorts_AreTheClusterSettings_AndTheImageExposesThem()
     {

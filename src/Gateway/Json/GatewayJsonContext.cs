@@ -23,4 +23,6 @@ namespace Presence.Orleans.Gateway;
 [JsonSerializable(typeof(SocketReplyFrame<List<SocketPresenceDto>>))]
 [JsonSerializable(typeof(SocketReplyFrame<List<SocketSubscribedDto>>))]
 [JsonSerializable(typeof(SocketReplyFrame<string>))]
+[JsonSerializable(typeof(AdminClusterResponse))]
+[JsonSerializable(typeof(AdminWatchersResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

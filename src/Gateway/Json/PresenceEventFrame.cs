@@ -14,4 +14,16 @@ internal sealed record PresenceEventFrame(
     [JsonPropertyName("type")]
     [JsonPropertyOrder(-1)]
     public string Type => "presence";
+
+    /// <summary>When the change was made (the snapshot's stamp), for the delivery-latency metric; not sent.</summary>
+    [JsonIgnore]
+    public long ChangedAtUnixMs { get; init; }
+
+    /// <summary>
+    /// The same stamp, sent only to connections that asked for it (<c>timing=1</c> on the socket route: the console),
+    /// so that they can show each event's latency; absent otherwise, so the protocol apps see is unchanged.
+    /// </summary>
+    [JsonPropertyName("changed_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ChangedAt { get; init; }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Presence.Orleans.Diagnostics;
 
 namespace Presence.Orleans.Gateway;
 
@@ -16,6 +17,7 @@ internal sealed partial class RateLimitEndpointFilter(PresenceRateLimiter limite
         if (!limiter.TryAcquire(new RateLimitKey(app.Key, route), out var retryAfter))
         {
             LogLimited(app.Key, route);
+            PresenceMetrics.RateLimitRejected(route);
             return ValueTask.FromResult<object?>(EasemobError.ReachLimit(retryAfter));
         }
         return next(context);

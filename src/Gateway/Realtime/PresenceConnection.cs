@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Presence.Orleans.Diagnostics;
 using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
@@ -53,6 +54,9 @@ internal sealed partial class PresenceConnection : IPresenceObserver
 
     public string Resource { get; }
 
+    /// <summary>Whether event frames carry <c>changed_at</c> (the socket was opened with <c>timing=1</c>).</summary>
+    public bool Timing { get; init; }
+
     /// <summary>Whether the connection ended as an explicit logout (a <c>logout</c> request, or a client close with reason "logout").</summary>
     public bool LoggedOut { get; private set; }
 
@@ -73,7 +77,7 @@ internal sealed partial class PresenceConnection : IPresenceObserver
                 return Task.CompletedTask;
             _newestVersions[presence.Uid] = presence.Version;
         }
-        Enqueue(SocketFrames.Event(presence));
+        Enqueue(SocketFrames.Event(presence, Timing));
         return Task.CompletedTask;
     }
 
@@ -108,6 +112,17 @@ internal sealed partial class PresenceConnection : IPresenceObserver
                 return;
         }
         _ = grain.RenewDeviceAsync(Resource, device, resync);
+    }
+
+    /// <summary>The close code the connection ended with: ours when we closed it, the client's, or 1006 (abnormal: lost).</summary>
+    public int CloseCode(WebSocket socket)
+    {
+        lock (_closeLock)
+        {
+            if (_closeRequested)
+                return (int)_closeStatus;
+        }
+        return socket.CloseStatus is { } status ? (int)status : 1006;
     }
 
     /// <summary>Queues a frame; a full queue closes the connection (the client is not reading).</summary>
@@ -275,6 +290,8 @@ internal sealed partial class PresenceConnection : IPresenceObserver
                 if (Volatile.Read(ref _dropPending))
                     break;
                 await socket.SendAsync(SocketFrames.Serialize(frame), WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+                if (frame is PresenceEventFrame presence)
+                    PresenceMetrics.EventDelivered(presence.ChangedAtUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             }
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await socket.CloseOutputAsync(_closeStatus, _closeDescription, _abort.Token);

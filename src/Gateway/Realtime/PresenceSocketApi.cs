@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Presence.Orleans.Grains;
+using Presence.Orleans.Diagnostics;
 
 namespace Presence.Orleans.Gateway;
 
@@ -19,6 +20,7 @@ internal static partial class PresenceSocketApi
     internal const string AccessTokenQuery = "access_token";
     internal const string ResourceQuery = "resource";
     internal const string UsernameQuery = "username";
+    internal const string TimingQuery = "timing";
 
     public static RouteHandlerBuilder MapPresenceSocket(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/{org}/{app}/ws", ConnectAsync)
@@ -51,7 +53,10 @@ internal static partial class PresenceSocketApi
         var logger = services.Loggers.CreateLogger(typeof(PresenceSocketApi).FullName!);
         var session = new PresenceSocketSession(user, resource!, services.Grains, services.Limits.Value, options, services.Clock,
             services.Loggers.CreateLogger<PresenceSocketSession>());
-        var connection = new PresenceConnection(user.ToString(), resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>());
+        var connection = new PresenceConnection(user.ToString(), resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>())
+        {
+            Timing = request.Query[TimingQuery] is { Count: 1 } timing && timing[0] == "1",
+        };
         var device = services.Grains.CreateObjectReference<IPresenceObserver>(connection);
         var grain = services.Grains.GetUserGrain(user);
         try
@@ -76,7 +81,16 @@ internal static partial class PresenceSocketApi
                 KeepAliveTimeout = options.KeepAliveTimeout,
             });
             LogConnected(logger, user.ToString(), resource!);
-            await connection.RunAsync(socket, context.RequestAborted);
+            var appName = $"{user.Org}/{user.App}";
+            PresenceMetrics.SocketOpened(appName);
+            try
+            {
+                await connection.RunAsync(socket, context.RequestAborted);
+            }
+            finally
+            {
+                PresenceMetrics.SocketClosed(appName, connection.CloseCode(socket));
+            }
         }
         catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
         {

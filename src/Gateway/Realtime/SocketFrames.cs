@@ -7,8 +7,12 @@ namespace Presence.Orleans.Gateway;
 /// <summary>Builds the protocol's frames from grain records and serializes them with the source-generated context.</summary>
 internal static class SocketFrames
 {
-    public static PresenceEventFrame Event(PresenceSnapshot p) =>
-        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version);
+    public static PresenceEventFrame Event(PresenceSnapshot p, bool timing = false) =>
+        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version)
+        {
+            ChangedAtUnixMs = p.ChangedAtUnixMs,
+            ChangedAt = timing && p.ChangedAtUnixMs > 0 ? p.ChangedAtUnixMs : null,
+        };
 
     public static SocketPresenceDto Presence(PresenceSnapshot p) =>
         new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version);

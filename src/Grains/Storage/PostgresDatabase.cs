@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Presence.Orleans.Diagnostics;
 
 namespace Presence.Orleans.Grains;
 
@@ -77,6 +78,7 @@ public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
     public StorageUnavailableException Unavailable(Exception exception, string operation)
     {
         DataSource.Clear();
+        PresenceMetrics.StorageFailed(operation);
         if (!_unavailable)
         {
             _unavailable = true;

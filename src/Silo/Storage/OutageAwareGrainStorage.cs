@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Storage;
 using Presence.Orleans.Grains;
+using Presence.Orleans.Diagnostics;
 
 namespace Presence.Orleans.Silo;
 
@@ -29,6 +30,7 @@ internal sealed class OutageAwareGrainStorage(IGrainStorage inner) : IGrainStora
         }
         catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
         {
+            PresenceMetrics.StorageFailed($"{operation} grain state");
             throw new StorageUnavailableException($"Storage is unavailable ({operation} the state of {grainId}): {exception.Message}");
         }
     }

@@ -14,7 +14,7 @@ public abstract class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => _cluster = await PresenceCluster.StartAsync(Name, Settings);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_cluster is not null)
             await _cluster.DisposeAsync();

@@ -39,6 +39,24 @@ public sealed class SocketEventTests(SocketGatewayFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task EventFrames_CarryChangedAt_OnlyOnConnectionsOpenedWithTiming()
+    {
+        await using var plain = await WatcherAsync("timing.plain", "timing.b");
+        await using var timed = await SocketClient.ConnectAsync(factory.SocketUri("resource=web_1&timing=1"), await factory.UserTokenAsync("timing.timed"));
+        Assert.Equal("reply", Type(await timed.RequestAsync(Op("subscribe", ("users", Users(["timing.b"])), ("expiry", 3600)))));
+
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await factory.SetPresenceAsync("timing.b", "android_1", "1");
+        var withTime = await timed.WaitForAsync(EventOf("timing.b"), EventDeadline, "timing.b's event on the timed socket");
+        var without = await plain.WaitForAsync(EventOf("timing.b"), EventDeadline, "timing.b's event on the plain socket");
+
+        // A wall-clock stamp of the change (the grain's fake clock does not move it), in Unix milliseconds.
+        var changedAt = withTime.GetProperty("changed_at").GetInt64();
+        Assert.InRange(changedAt, before - 1000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.False(without.TryGetProperty("changed_at", out _), "apps see the protocol unchanged");
+    }
+
+    [Fact]
     public async Task Subscriber_ReceivesTheEvent_WhenTheWatchedUserConnectsAndSetsStatusOverTheSocket()
     {
         await using var watcher = await WatcherAsync("sock.w", "sock.b");

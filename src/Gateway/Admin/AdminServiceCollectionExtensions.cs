@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Presence.Orleans.Gateway;
+
+public static class AdminServiceCollectionExtensions
+{
+    /// <summary>
+    /// The operator credential (<c>Presence:Admin</c>, validated at start, the development default in Development) and
+    /// what the admin routes need. Map the routes with <see cref="AdminApi.MapAdminApi"/>; guard other admin endpoints
+    /// (a silo's dashboard) with <see cref="AdminApi.RequirePresenceAdmin{TBuilder}"/>.
+    /// </summary>
+    public static IServiceCollection AddPresenceAdmin(this IServiceCollection services)
+    {
+        services.AddOptions<PresenceAdminOptions>().BindConfiguration(PresenceAdminOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PresenceAdminOptions>, DevelopmentAdminDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceAdminOptions>, PresenceAdminOptionsValidator>());
+        services.TryAddSingleton<AdminCredentials>();
+        services.TryAddSingleton<AdminClusterReader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdminStartupLogger>());
+        return services;
+    }
+}

@@ -40,6 +40,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceSocketOptions>, PresenceSocketOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        // A gateway hosts no grains: reads go to them. A silo registers its grains' local snapshots instead.
+        services.TryAddSingleton<ILocalPresenceSnapshots, NoLocalPresenceSnapshots>();
         services.TryAddSingleton<PresenceAppRegistry>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<PresenceRateLimiter>();

@@ -15,6 +15,9 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddOptions<PresenceLimits>().BindConfiguration(PresenceLimits.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceLimits>, PresenceLimitsValidator>());
+        // Not TryAdd: a silo that also hosts the API registers the gateway's grain-less default too; the grains' wins.
+        services.AddSingleton<LocalPresenceSnapshots>();
+        services.AddSingleton<ILocalPresenceSnapshots>(static sp => sp.GetRequiredService<LocalPresenceSnapshots>());
         return services;
     }
 

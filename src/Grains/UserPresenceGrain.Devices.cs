@@ -251,6 +251,7 @@ internal sealed partial class UserPresenceGrain
         foreach (var watcher in _connectedWatchers)
             _ = UserGrain(watcher).TargetResetAsync(_user.Username);
         ReportGauges(deactivating: true);
+        WithdrawLocalSnapshot();
         return Task.CompletedTask;
     }
 

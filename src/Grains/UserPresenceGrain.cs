@@ -38,6 +38,13 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
     private readonly IPersistentState<UserPresenceState> _state;
     private readonly ISubscriptionTable _subscriptionTable;
+    private readonly LocalPresenceSnapshots _localSnapshots;
+
+    /// <summary>A change is being written: snapshots built meanwhile (by interleaved calls) are not published locally.</summary>
+    private bool _committing;
+
+    /// <summary>The snapshot this activation has in <see cref="_localSnapshots"/>, if any.</summary>
+    private PresenceSnapshot? _publishedSnapshot;
     private readonly PresenceLimits _limits;
     private readonly ILogger _logger;
 
@@ -61,9 +68,11 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         ISubscriptionTable subscriptionTable,
         IOptions<PresenceLimits> limits,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider timeProvider,
+        LocalPresenceSnapshots localSnapshots,
         ILogger<UserPresenceGrain> logger)
     {
         _state = state;
+        _localSnapshots = localSnapshots;
         _subscriptionTable = subscriptionTable;
         _limits = limits.Value;
         TimeProvider = timeProvider;
@@ -166,16 +175,30 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     /// </summary>
     private PresenceSnapshot Snapshot()
     {
-        if (_snapshot is { } cached && ReferenceEquals(_snapshotOf, State) && cached.Version == State.Version)
-            return cached;
-        var status = new Dictionary<string, string>(State.Resources.Count, StringComparer.Ordinal);
-        foreach (var (resource, state) in State.Resources)
-            status[resource] = state.Status;
-        _snapshotOf = State;
-        return _snapshot = new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType())
+        if (_snapshot is not { } cached || !ReferenceEquals(_snapshotOf, State) || cached.Version != State.Version)
         {
-            ChangedAtUnixMs = _changedAtUnixMs,
-        };
+            var status = new Dictionary<string, string>(State.Resources.Count, StringComparer.Ordinal);
+            foreach (var (resource, state) in State.Resources)
+                status[resource] = state.Status;
+            _snapshotOf = State;
+            _snapshot = new PresenceSnapshot(_user.Username, State.LastTime, State.Ext, status, State.Version, GetStatusType())
+            {
+                ChangedAtUnixMs = _changedAtUnixMs,
+            };
+        }
+        // Only durable states are read locally: not one whose write is still in flight (and may fail).
+        if (!_committing && !ReferenceEquals(_publishedSnapshot, _snapshot))
+        {
+            _localSnapshots.Publish(_user, _snapshot);
+            _publishedSnapshot = _snapshot;
+        }
+        return _snapshot;
+    }
+
+    private void WithdrawLocalSnapshot()
+    {
+        _localSnapshots.Withdraw(_user);
+        _publishedSnapshot = null;
     }
 
     /// <summary>
@@ -230,6 +253,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         StampChange();
         State.Version++;
         var graceStarted = UpdateExtGrace(wasOnline);
+        // The published snapshot is about to be stale; the next read on this silo republishes the new one.
+        WithdrawLocalSnapshot();
+        _committing = true;
         try
         {
             // The durable backstop goes first: a crash between the two leaves only a tick that finds nothing to do.
@@ -241,6 +267,10 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         {
             State = before;
             throw;
+        }
+        finally
+        {
+            _committing = false;
         }
         DropDevicesWithoutResource();
         OnChangeCommitted();

@@ -109,7 +109,8 @@ internal static class PresenceApi
         if (CheckNames(body?.Usernames, "usernames", allowEmpty: false, limits.MaxUsersPerRestCall, TooManyGet) is { } namesError)
             return namesError;
 
-        var snapshots = await Task.WhenAll(Normalize(body!.Usernames!).Select(name => GrainCallFailures.RetryOnceAsync(() => services.User(org, app, name).GetPresenceAsync())));
+        var users = Normalize(body!.Usernames!).Select(name => UserKey.Create(org, app, name)).ToList();
+        var snapshots = await Task.WhenAll(PresenceReader.Start(services.Grains, services.LocalSnapshots, users));
         var result = snapshots.Select(p => new PresenceDto(p.Uid, Seconds(p.LastTime), p.Ext, p.Status)).ToList();
         return TypedResults.Ok(new PresenceListResponse(result));
     }

@@ -5,7 +5,8 @@ using Presence.Orleans.Grains;
 namespace Presence.Orleans.Gateway;
 
 /// <summary>What every presence handler needs, bound with <c>[AsParameters]</c>.</summary>
-internal readonly record struct PresenceServices(HttpRequest Request, IGrainFactory Grains, IOptions<PresenceLimits> Limits)
+internal readonly record struct PresenceServices(
+    HttpRequest Request, IGrainFactory Grains, ILocalPresenceSnapshots LocalSnapshots, IOptions<PresenceLimits> Limits)
 {
     public IUserPresenceGrain User(string org, string app, string username) =>
         Grains.GetUserGrain(UserKey.Create(org, app, username));

@@ -51,7 +51,7 @@ internal static partial class PresenceSocketApi
         var options = services.Options.Value;
         var user = UserKey.Create(org, app, token.Username!);
         var logger = services.Loggers.CreateLogger(typeof(PresenceSocketApi).FullName!);
-        var session = new PresenceSocketSession(user, resource!, services.Grains, services.Limits.Value, options, services.Clock,
+        var session = new PresenceSocketSession(user, resource!, services.Grains, services.LocalSnapshots, services.Limits.Value, options, services.Clock,
             services.Loggers.CreateLogger<PresenceSocketSession>());
         var connection = new PresenceConnection(user.ToString(), resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>())
         {

@@ -9,6 +9,7 @@ namespace Presence.Orleans.Gateway;
 internal readonly record struct PresenceSocketServices(
     HttpContext Context,
     IGrainFactory Grains,
+    ILocalPresenceSnapshots LocalSnapshots,
     TokenService Tokens,
     IOptions<PresenceLimits> Limits,
     IOptions<PresenceSocketOptions> Options,

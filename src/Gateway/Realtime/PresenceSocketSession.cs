@@ -24,6 +24,7 @@ internal sealed partial class PresenceSocketSession
     private readonly UserKey _user;
     private readonly string _resource;
     private readonly IGrainFactory _grains;
+    private readonly ILocalPresenceSnapshots _localSnapshots;
     private readonly PresenceLimits _limits;
     private readonly PresenceSocketOptions _options;
     private readonly SocketOperationLimiter _limiter;
@@ -34,11 +35,13 @@ internal sealed partial class PresenceSocketSession
     private string _status = "1";
 
     public PresenceSocketSession(
-        UserKey user, string resource, IGrainFactory grains, PresenceLimits limits, PresenceSocketOptions options, TimeProvider clock, ILogger logger)
+        UserKey user, string resource, IGrainFactory grains, ILocalPresenceSnapshots localSnapshots, PresenceLimits limits,
+        PresenceSocketOptions options, TimeProvider clock, ILogger logger)
     {
         _user = user;
         _resource = resource;
         _grains = grains;
+        _localSnapshots = localSnapshots;
         _limits = limits;
         _options = options;
         _limiter = new SocketOperationLimiter(options.OperationPermitLimit, options.OperationWindow, clock);
@@ -137,13 +140,14 @@ internal sealed partial class PresenceSocketSession
         if (!(names.Count == 1 && names[0] == _user.Username && failed.Count == 0) && RateLimited(id, QueryOp) is { } limited)
             return limited;
 
-        var calls = names.Select(name => (Name: name, Call: GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user.WithUsername(name)).GetPresenceAsync()))).ToList();
-        var result = new List<SocketPresenceDto>(calls.Count);
-        foreach (var (name, call) in calls)
+        var reads = PresenceReader.Start(_grains, _localSnapshots, [.. names.Select(_user.WithUsername)]);
+        var result = new List<SocketPresenceDto>(reads.Length);
+        for (var i = 0; i < reads.Length; i++)
         {
+            var name = names[i];
             try
             {
-                result.Add(SocketFrames.Presence(await call));
+                result.Add(SocketFrames.Presence(await reads[i]));
             }
             catch (Exception exception) when (IsUnavailable(exception))
             {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Providers;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Presence.Orleans.Gateway;
 using Presence.Orleans.Grains;
@@ -64,6 +65,10 @@ public static class SiloHostingExtensions
             case StorageProvider.Memory:
                 services.AddInMemorySubscriptions();
                 silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService();
+                // Orleans' binary serializer rather than the default JSON one (Newtonsoft, with reference tracking): the
+                // state is copied to the storage grain on every write, and JSON was the largest part of a write's cost.
+                services.AddOptions<MemoryGrainStorageOptions>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
+                    .Configure<Serializer>(static (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
                 break;
             case StorageProvider.Postgres:
                 services.AddPostgresSubscriptions();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Presence.Orleans.Diagnostics;
 using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
@@ -228,6 +229,7 @@ internal sealed partial class PresenceSocketSession
         if (_limiter.TryAcquire(out var retryAfter))
             return null;
         LogRateLimited(_user.ToString(), _resource, op);
+        PresenceMetrics.RateLimitRejected($"ws:{op}");
         var error = EasemobError.ReachLimit(retryAfter);
         return new SocketErrorFrame(id, op, error.Error, error.Description, Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)));
     }

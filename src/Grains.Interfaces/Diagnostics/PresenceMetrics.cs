@@ -53,7 +53,7 @@ public static class PresenceMetrics
         "presence.subscriptions.ended", "{subscription}", "Subscriptions ended, by reason (presence.reason: expired, evicted, unsubscribed).");
 
     private static readonly Counter<long> RateLimitRejections = Meter.CreateCounter<long>(
-        "presence.rate_limit.rejections", "{request}", "Requests refused with 429, by route (http.route).");
+        "presence.rate_limit.rejections", "{request}", "Requests refused with 429, by route (http.route; socket operations as ws:{op}).");
 
     private static readonly Counter<long> StorageErrors = Meter.CreateCounter<long>(
         "presence.storage.errors", "{error}", "Storage operations that failed (the client got a 503), by operation.");

@@ -8,13 +8,17 @@
 #
 #   --quick     shorter runs and smaller data sets (20,000 users, 100,000 subscriptions, fan-out to 1,000):
 #               under 3 minutes on 2 cores once built
-#   --postgres  a throwaway PostgreSQL cluster (initdb in a temporary directory, loopback port, removed at the end)
+#   --postgres  a throwaway PostgreSQL cluster (initdb in a temporary directory, loopback port, removed at the end);
+#               every scenario twice, each on a fresh database: first with our group-commit grain storage (the default),
+#               then with Orleans' ADO.NET grain storage ("AdoNet · " rows), so the choice stays measured. Each AdoNet row
+#               is also given as a ratio to the same scenario with group commit.
 #   --cluster   the REST and fan-out scenarios twice on the throwaway PostgreSQL (storage and membership), each time
 #               through deploy/local-cluster.sh: first one silo serving the API itself, then one gateway in front of
 #               3 silos. Each cluster row is also given as a ratio to the same scenario on the single silo (fan-out:
 #               its p99), i.e. what the extra network hop costs on one machine. Writes latest-cluster.json.
 #
 # Environment: BENCH_SILO_ENV="K=V …" adds settings to the silo (e.g. DOTNET_GCDynamicAdaptationMode=0);
+# BENCH_GRAIN_STORAGE="GroupCommit AdoNet" (the default with --postgres) names the grain storage providers to run;
 # BENCH_CONNECTIONS / BENCH_THREADS set wrk's -c / -t (64 / 2).
 #
 # Every load goes to 127.0.0.1 only, and every loop is bounded in count and in time.
@@ -106,8 +110,7 @@ if [[ $STORAGE == postgres ]]; then
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -t 60 \
     -o "-p $PG_PORT -k $WORK/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=$MAX_CONNECTIONS -c shared_buffers=512MB" start >/dev/null
-  SILO_ENV+=("Presence__Storage__Provider=Postgres"
-             "ConnectionStrings__Presence=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=100")
+  SILO_ENV+=("Presence__Storage__Provider=Postgres")
 else
   run_pg() { "$@"; }
 fi
@@ -130,26 +133,28 @@ SERVER_PID=""    # the process the load goes to (a silo, or the gateway in front
 SERVER_URL=""
 TOPOLOGY_PID=""  # deploy/local-cluster.sh, in --cluster mode
 
+# start_silo NAME [K=V …]: one silo (log NAME.log) with SERVER_ENV, SILO_ENV, the settings given and BENCH_SILO_ENV.
 start_silo() {
-  local port silo_port gateway_port
+  local name=$1 port silo_port gateway_port
+  shift
   port=$(bench free-port)
   SERVER_URL="http://127.0.0.1:$port"
   # The silo's own Orleans ports (silo-to-silo and client gateway), free ones rather than the 11111/30000 defaults,
   # so a bench run never collides with another silo on this machine; a one-silo localhost cluster of its own.
   silo_port=$(bench free-port)
   gateway_port=$(bench free-port)
-  log "starting the silo on $SERVER_URL ($STORAGE storage; Orleans ports $silo_port, $gateway_port)"
-  SERVER_LOGS+=("$WORK/silo.log")
+  log "starting the silo on $SERVER_URL ($STORAGE storage${*:+; $*}; Orleans ports $silo_port, $gateway_port)"
+  SERVER_LOGS+=("$WORK/$name.log")
   env "${SERVER_ENV[@]}" \
       Presence__Cluster__Provider=Localhost \
       Presence__Cluster__ClusterId="bench-$port" \
       Presence__Cluster__SiloPort="$silo_port" \
       Presence__Cluster__GatewayPort="$gateway_port" \
-      "${SILO_ENV[@]}" "${EXTRA_ENV[@]}" \
-      dotnet "$SILO_DLL" --urls "$SERVER_URL" >"$WORK/silo.log" 2>&1 &
+      "${SILO_ENV[@]}" "$@" "${EXTRA_ENV[@]}" \
+      dotnet "$SILO_DLL" --urls "$SERVER_URL" >"$WORK/$name.log" 2>&1 &
   SERVER_PID=$!
   if ! bench wait-ready --url "$SERVER_URL" --seconds 60; then
-    tail -30 "$WORK/silo.log" >&2
+    tail -30 "$WORK/$name.log" >&2
     exit 1
   fi
 }
@@ -247,8 +252,23 @@ if [[ $TOPOLOGY == cluster ]]; then
   start_topology cluster 3 1 $((BASE_PORT + 400)) bench_cluster
   run_scenarios "cluster-" "gateway + 3 silos · " --seed
   stop_server
+elif [[ $STORAGE == postgres ]]; then
+  # Each grain storage provider on a fresh database of the same server; group commit's rows keep the plain ids.
+  for provider in ${BENCH_GRAIN_STORAGE:-GroupCommit AdoNet}; do
+    case "$provider" in
+      GroupCommit) id=""; name="" ;;
+      AdoNet) id="adonet-"; name="AdoNet · " ;;
+      *) echo "unknown grain storage in BENCH_GRAIN_STORAGE: $provider (GroupCommit or AdoNet)" >&2; exit 2 ;;
+    esac
+    db="bench_$(echo "$provider" | tr '[:upper:]' '[:lower:]')"
+    run_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$db"
+    start_silo "silo-$db" "Presence__Storage__GrainStorage=$provider" \
+      "ConnectionStrings__Presence=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db;Maximum Pool Size=100"
+    run_scenarios "$id" "$name"
+    stop_server
+  done
 else
-  start_silo
+  start_silo silo
   run_scenarios "" ""
 fi
 

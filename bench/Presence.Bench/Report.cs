@@ -10,9 +10,16 @@ internal static class Report
 {
     private const string BaselineId = "baseline";
 
-    /// <summary>Id prefix of the rows measured through the cluster (bench/run.sh --cluster); the unprefixed row with the
-    /// same id is the same scenario on a single silo, measured in the same run.</summary>
-    private const string ClusterPrefix = "cluster-";
+    /// <summary>
+    /// Id prefixes of rows measured on a second server of the same run, and the column comparing each with the unprefixed
+    /// row of the same scenario: through the cluster (bench/run.sh --cluster) against a single silo, and with Orleans' ADO.NET
+    /// grain storage (bench/run.sh --postgres) against our group-commit storage. Each prefixed row has its own baseline.
+    /// </summary>
+    private static readonly (string Prefix, string Column)[] Comparisons =
+    [
+        ("cluster-", "cluster ÷ single silo"),
+        ("adonet-", "AdoNet ÷ GroupCommit"),
+    ];
 
     /// <summary>CPU used by neither the silo nor the load generator above which a row is marked noisy.</summary>
     private const double NoisyOtherCores = 0.2;
@@ -25,25 +32,26 @@ internal static class Report
         var mode = options.Get("mode", "full");
         var storage = options.Get("storage", "memory");
 
-        var clusterBaseline = results.FirstOrDefault(r => r.Id == ClusterPrefix + BaselineId && r.Status == ScenarioResult.Ok)?.Throughput;
+        var (prefix, column) = Comparisons.FirstOrDefault(c => results.Any(r => r.Id.StartsWith(c.Prefix, StringComparison.Ordinal)));
+        var compared = prefix is not null;
+        var comparedBaseline = compared ? results.FirstOrDefault(r => r.Id == prefix + BaselineId && r.Status == ScenarioResult.Ok)?.Throughput : null;
         var byId = results.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.Last());
-        var cluster = results.Any(r => r.Id.StartsWith(ClusterPrefix, StringComparison.Ordinal));
 
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine["description"]}; mode: {mode}; storage: {storage}.");
         table.AppendLine();
-        table.AppendLine(cluster
-            ? "| scenario | throughput | p50 | p99 | ratio to baseline | cluster ÷ single silo | peak RSS (process under load) | result |"
+        table.AppendLine(compared
+            ? $"| scenario | throughput | p50 | p99 | ratio to baseline | {column} | peak RSS (process under load) | result |"
             : "| scenario | throughput | p50 | p99 | ratio to baseline | peak RSS (silo) | result |");
-        table.AppendLine(cluster ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |" : "| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        table.AppendLine(compared ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |" : "| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in results)
         {
-            var isClusterRow = r.Id.StartsWith(ClusterPrefix, StringComparison.Ordinal);
-            var ratio = Ratio(r, isClusterRow ? ClusterPrefix + BaselineId : BaselineId, isClusterRow ? clusterBaseline : baseline);
-            var versusSingle = isClusterRow && byId.TryGetValue(r.Id[ClusterPrefix.Length..], out var single) ? Ratio(r, single) : "—";
+            var isComparedRow = compared && r.Id.StartsWith(prefix!, StringComparison.Ordinal);
+            var ratio = Ratio(r, isComparedRow ? prefix + BaselineId : BaselineId, isComparedRow ? comparedBaseline : baseline);
+            var versus = isComparedRow && byId.TryGetValue(r.Id[prefix!.Length..], out var reference) ? Ratio(r, reference) : "—";
             var cells = new List<string> { r.Name, Throughput(r), Ms(r.P50Ms), Ms(r.P99Ms), ratio };
-            if (cluster)
-                cells.Add(versusSingle);
+            if (compared)
+                cells.Add(versus);
             cells.Add(Mib(r.PeakRssBytes));
             cells.Add(Outcome(r));
             table.AppendLine($"| {string.Join(" | ", cells)} |");
@@ -58,7 +66,8 @@ internal static class Report
             ["storage"] = storage,
             ["machine"] = machine,
             ["baseline_req_per_s"] = baseline,
-            ["cluster_baseline_req_per_s"] = clusterBaseline,
+            ["cluster_baseline_req_per_s"] = prefix == "cluster-" ? comparedBaseline : null,
+            ["adonet_baseline_req_per_s"] = prefix == "adonet-" ? comparedBaseline : null,
             ["results"] = results,
             ["markdown"] = table.ToString(),
         };
@@ -102,17 +111,18 @@ internal static class Report
             : "—";
 
     /// <summary>
-    /// A cluster row against the same scenario on the single silo: throughput for HTTP rows; for fan-out (whose
-    /// event rate is fixed by the scenario) the change-to-delivery p99, which is what the hops cost there.
+    /// A compared row (a cluster row, an AdoNet row) against the same scenario on the reference server: throughput for
+    /// HTTP rows; for fan-out (whose event rate is fixed by the scenario) the change-to-delivery p99, which is what the
+    /// hops cost there.
     /// </summary>
-    private static string Ratio(ScenarioResult cluster, ScenarioResult single)
+    private static string Ratio(ScenarioResult compared, ScenarioResult reference)
     {
-        if (cluster.Status != ScenarioResult.Ok || single.Status != ScenarioResult.Ok)
+        if (compared.Status != ScenarioResult.Ok || reference.Status != ScenarioResult.Ok)
             return "—";
-        return cluster.Kind switch
+        return compared.Kind switch
         {
-            "http" when cluster.Throughput is { } c && single.Throughput is > 0 => (c / single.Throughput.Value).ToString("0.00", CultureInfo.InvariantCulture),
-            "fanout" when cluster.P99Ms is { } c && single.P99Ms is > 0 => $"p99 ×{(c / single.P99Ms.Value).ToString("0.00", CultureInfo.InvariantCulture)}",
+            "http" when compared.Throughput is { } c && reference.Throughput is > 0 => (c / reference.Throughput.Value).ToString("0.00", CultureInfo.InvariantCulture),
+            "fanout" when compared.P99Ms is { } c && reference.P99Ms is > 0 => $"p99 ×{(c / reference.P99Ms.Value).ToString("0.00", CultureInfo.InvariantCulture)}",
             _ => "—",
         };
     }

@@ -13,6 +13,7 @@ public static class SiloHostingExtensions
 {
     private const string NpgsqlInvariant = PresenceClusterOptions.NpgsqlInvariant;
     private const string StockStorageName = "postgres";
+    private const string GroupCommitStorageName = "postgres-group-commit";
 
     /// <summary>
     /// Makes this host an Orleans silo running the presence grains (see <see cref="AddPresence"/>), clustered by
@@ -40,12 +41,12 @@ public static class SiloHostingExtensions
     /// <summary>
     /// The presence grains and their storage, whatever the clustering (tests' in-process clusters call this alone):
     /// <c>Presence:Storage:Provider</c> <c>Memory</c> (the default: Orleans memory storage and reminders, subscription
-    /// rows in memory) or <c>Postgres</c> (Orleans ADO.NET storage and reminders, our subscription rows), which needs
-    /// <c>ConnectionStrings:Presence</c>. With PostgreSQL (storage or clustering) the silo applies the schema itself.
+    /// rows in memory) or <c>Postgres</c> (grain storage as <c>Presence:Storage:GrainStorage</c> says, Orleans ADO.NET reminders, our
+    /// subscription rows), which needs <c>ConnectionStrings:Presence</c>. With PostgreSQL (storage or clustering) the silo applies the schema itself.
     /// </summary>
     public static ISiloBuilder AddPresence(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = StorageOptions.Bind(configuration);
         var cluster = configuration.GetSection(PresenceClusterOptions.SectionName).Get<PresenceClusterOptions>() ?? new PresenceClusterOptions();
         var services = silo.Services;
         services.AddPresenceGrains();
@@ -72,7 +73,7 @@ public static class SiloHostingExtensions
                 break;
             case StorageProvider.Postgres:
                 services.AddPostgresSubscriptions();
-                UsePostgresStorage(silo);
+                UsePostgresStorage(silo, storage.GrainStorage);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {StorageOptions.SectionName}:Provider '{storage.Provider}'. Use Memory or Postgres.");
@@ -127,19 +128,31 @@ public static class SiloHostingExtensions
             .BindConfiguration($"{PresenceClusterOptions.SectionName}:Membership");
 
     /// <summary>
-    /// Orleans' stock ADO.NET grain storage (System.Text.Json) and reminders on our pooled data source. The storage is
-    /// registered as the default provider through <see cref="OutageAwareGrainStorage"/>, which only translates outages.
+    /// Grain storage (System.Text.Json) and Orleans' ADO.NET reminders on our pooled data source. The storage is
+    /// <paramref name="grainStorage"/>: ours with group commit (<see cref="GroupCommitGrainStorage"/>) or Orleans' stock
+    /// ADO.NET one, registered as the default provider through <see cref="OutageAwareGrainStorage"/>, which only translates outages.
     /// </summary>
-    private static void UsePostgresStorage(ISiloBuilder silo)
+    private static void UsePostgresStorage(ISiloBuilder silo, GrainStorageProvider grainStorage)
     {
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StockStorageName, o => o.Configure<PostgresDatabase>((options, database) =>
+        string inner;
+        switch (grainStorage)
         {
-            options.Invariant = NpgsqlInvariant;
-            options.DataSource = database.DataSource;
-        }));
+            case GrainStorageProvider.GroupCommit:
+                silo.AddGroupCommitGrainStorage(inner = GroupCommitStorageName);
+                break;
+            case GrainStorageProvider.AdoNet:
+                silo.AddAdoNetGrainStorage(inner = StockStorageName, o => o.Configure<PostgresDatabase>((options, database) =>
+                {
+                    options.Invariant = NpgsqlInvariant;
+                    options.DataSource = database.DataSource;
+                }));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown {StorageOptions.SectionName}:GrainStorage '{grainStorage}'. Use GroupCommit or AdoNet.");
+        }
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
-            static (sp, _) => new OutageAwareGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(StockStorageName)));
+            (sp, _) => new OutageAwareGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(inner)));
         silo.UseAdoNetReminderService(o => o.Configure<PostgresDatabase>((options, database) =>
         {
             options.Invariant = NpgsqlInvariant;

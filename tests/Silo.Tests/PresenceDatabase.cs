@@ -35,28 +35,28 @@ public sealed class PresenceDatabase(string connectionString)
             $"{GrainType}/{UserKey(username)}");
 
     /// <summary>
-    /// A user's grain state as Orleans' ADO.NET storage holds it: the System.Text.Json payload and the row's version
-    /// (the ETag); null when the grain never wrote. Reading it does not activate the grain.
+    /// A user's grain state as the silo's default grain storage (ours, with group commit) holds it: the System.Text.Json
+    /// payload and the row's version (the ETag); null when the grain never wrote. Reading it does not activate the grain.
     /// </summary>
     public async Task<StoredState?> StateOfAsync(string username)
     {
         await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"SELECT payloadbinary, version FROM {GrainStateTable} WHERE serviceid = $1 AND grainidextensionstring = $2",
+            $"SELECT payload, version FROM {GrainStateTable} WHERE service_id = $1 AND grain_id = $2",
             connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = UserKey(username) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{GrainType}/{UserKey(username)}" });
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
             return null;
         var payload = reader.IsDBNull(0) ? null : JsonNode.Parse(reader.GetFieldValue<byte[]>(0));
-        var stored = new StoredState(payload, reader.IsDBNull(1) ? null : reader.GetInt32(1));
+        var stored = new StoredState(payload, reader.IsDBNull(1) ? null : reader.GetInt64(1));
         Assert.False(await reader.ReadAsync(), $"more than one state row for {username}");
         return stored;
     }
 
-    /// <summary>The table that holds grain state (Orleans' ADO.NET grain storage), for tests that lock it.</summary>
-    public const string GrainStateTable = "orleansstorage";
+    /// <summary>The table that holds grain state (our group-commit grain storage, the default), for tests that lock it.</summary>
+    public const string GrainStateTable = "presence_grain_state";
 
     /// <summary>The presence grain's type in Orleans grain ids, storage rows and reminders (<c>[GrainType]</c> of UserPresenceGrain).</summary>
     public const string GrainType = "user-presence";
@@ -105,7 +105,7 @@ public sealed class PresenceDatabase(string connectionString)
 }
 
 /// <summary>One grain state row: its JSON payload and its version (Orleans' ETag).</summary>
-public sealed record StoredState(JsonNode? Payload, int? Version)
+public sealed record StoredState(JsonNode? Payload, long? Version)
 {
     /// <summary>A top-level property of the payload, whatever the serializer's casing.</summary>
     public JsonNode? this[string property] =>

@@ -5,9 +5,9 @@ using Orleans.Storage;
 namespace Presence.Orleans.Storage.Tests;
 
 /// <summary>
-/// Orleans' ADO.NET grain storage during a PostgreSQL outage, behind our <see cref="OutageAwareGrainStorage"/>: every state
-/// read and write fails fast with <see cref="StorageUnavailableException"/> (a 503 at the gateway), what was acknowledged
-/// stays what the user shows, and the same silo works again once the server is back.
+/// Grain storage during a PostgreSQL outage, behind our <see cref="OutageAwareGrainStorage"/>, with either provider (ours
+/// with group commit, Orleans' ADO.NET one): every state read and write fails fast with <see cref="StorageUnavailableException"/>
+/// (a 503 at the gateway), what was acknowledged stays what the user shows, and the same silo works again once the server is back.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class GrainStorageOutageTests(PostgresFixture postgres, ITestOutputHelper output)
@@ -15,11 +15,13 @@ public sealed class GrainStorageOutageTests(PostgresFixture postgres, ITestOutpu
     /// <summary>An outage must answer within this (the defaults are a 3 s connect and 5 s command timeout).</summary>
     private static readonly TimeSpan DetectionBound = TimeSpan.FromSeconds(10);
 
-    [LocalPostgresFact]
-    public async Task StateWrite_FailsWithStorageUnavailable_WhileTheServerIsDown_AndTheSameSiloRecovers()
+    [LocalPostgresTheory]
+    [InlineData(GrainStorageProvider.GroupCommit)]
+    [InlineData(GrainStorageProvider.AdoNet)]
+    public async Task StateWrite_FailsWithStorageUnavailable_WhileTheServerIsDown_AndTheSameSiloRecovers(GrainStorageProvider grainStorage)
     {
         var connectionString = await postgres.CreateDatabaseAsync("grain_outage");
-        var cluster = await PostgresClusterBuilder.Create(connectionString, silos: 1).DeployAsync();
+        var cluster = await PostgresClusterBuilder.Create(connectionString, silos: 1, grainStorage: grainStorage).DeployAsync();
         try
         {
             var alice = cluster.Client.GetUserGrain(UserKey.Create("acme", "chat", "alice"));

@@ -9,3 +9,13 @@ public sealed class LocalPostgresFactAttribute : FactAttribute
             Skip = $"{PostgresServer.ConnectionStringVariable} points at an external server, which the tests cannot stop.";
     }
 }
+
+/// <summary>The same for a theory.</summary>
+public sealed class LocalPostgresTheoryAttribute : TheoryAttribute
+{
+    public LocalPostgresTheoryAttribute()
+    {
+        if (PostgresServer.UsesExternalServer)
+            Skip = $"{PostgresServer.ConnectionStringVariable} points at an external server, which the tests cannot stop.";
+    }
+}

@@ -9,13 +9,14 @@ namespace Presence.Orleans.Storage.Tests;
 
 /// <summary>
 /// In-process Orleans clusters whose silos run the presence grains exactly as the silo host configures them
-/// (<see cref="SiloHostingExtensions.AddPresence"/> with <c>Presence:Storage:Provider=Postgres</c>): Orleans' ADO.NET grain
-/// storage and reminders and our subscription rows, all on one PostgreSQL database. Membership, the grain directory and
+/// (<see cref="SiloHostingExtensions.AddPresence"/> with <c>Presence:Storage:Provider=Postgres</c>): grain storage (ours with
+/// group commit by default, or Orleans' ADO.NET one), Orleans' ADO.NET reminders and our subscription rows, all on one PostgreSQL database. Membership, the grain directory and
 /// the transport are TestingHost's in-process ones.
 /// </summary>
 internal static class PostgresClusterBuilder
 {
-    public static InProcessTestClusterBuilder Create(string connectionString, short silos, string? serviceId = null)
+    /// <summary>A cluster on <paramref name="connectionString"/>; <paramref name="grainStorage"/> null keeps the default provider.</summary>
+    public static InProcessTestClusterBuilder Create(string connectionString, short silos, string? serviceId = null, GrainStorageProvider? grainStorage = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -27,6 +28,7 @@ internal static class PostgresClusterBuilder
             {
                 ["Presence:Storage:Provider"] = "Postgres",
                 [$"ConnectionStrings:{StorageOptions.ConnectionStringName}"] = connectionString,
+                [$"{StorageOptions.SectionName}:{nameof(StorageOptions.GrainStorage)}"] = grainStorage?.ToString(),
             });
             host.UseOrleans(silo => silo.AddPresence(host.Configuration));
         });

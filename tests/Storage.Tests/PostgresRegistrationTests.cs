@@ -17,6 +17,8 @@ namespace Presence.Orleans.Storage.Tests;
 public sealed class PostgresRegistrationTests
 {
     private const string ConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Database=none";
+    private const string StockStorageName = "postgres";
+    private const string GroupCommitStorageName = "postgres-group-commit";
 
     private static readonly Dictionary<string, string?> Postgres = new()
     {
@@ -25,20 +27,74 @@ public sealed class PostgresRegistrationTests
     };
 
     [Fact]
-    public void PostgresStorage_IsOrleansAdoNetStorageBehindTheOutageWrapper_AllOnOneDataSource()
+    public void PostgresStorage_IsOurGroupCommitStorageBehindTheOutageWrapper_ByDefault_AllOnOneDataSource()
     {
         using var host = BuildSilo(Postgres);
         var services = host.Services;
         var database = services.GetRequiredService<PostgresDatabase>();
 
+        Assert.IsType<OutageAwareGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName));
+        Assert.IsType<GroupCommitGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(GroupCommitStorageName));
+        Assert.Null(services.GetKeyedService<IGrainStorage>(StockStorageName));
+        var options = services.GetRequiredService<IOptions<GroupCommitOptions>>().Value;
+        Assert.Equal((128, 4), (options.MaxBatchSize, options.Flushers));
+
+        AssertRemindersRowsAndSchemaOn(services, database);
+    }
+
+    [Fact]
+    public void PostgresStorage_IsOrleansAdoNetStorageBehindTheOutageWrapper_WhenGrainStorageIsAdoNet_AllOnOneDataSource()
+    {
+        using var host = BuildSilo(new(Postgres) { ["Presence:Storage:GrainStorage"] = "AdoNet" });
+        var services = host.Services;
+        var database = services.GetRequiredService<PostgresDatabase>();
+
         var storage = services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName);
         Assert.IsType<OutageAwareGrainStorage>(storage);
-        Assert.IsType<AdoNetGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>("postgres"));
-        var storageOptions = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get("postgres");
+        Assert.IsType<AdoNetGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(StockStorageName));
+        Assert.Null(services.GetKeyedService<IGrainStorage>(GroupCommitStorageName));
+        var storageOptions = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StockStorageName);
         Assert.Equal("Npgsql", storageOptions.Invariant);
         Assert.Same(database.DataSource, storageOptions.DataSource);
         Assert.IsType<SystemTextJsonGrainStorageSerializer>(storageOptions.GrainStorageSerializer);
 
+        AssertRemindersRowsAndSchemaOn(services, database);
+    }
+
+    [Theory]
+    [InlineData("Fast")]
+    [InlineData("1")]
+    [InlineData("")]
+    public void GrainStorage_IsRejectedNamingTheValuesAllowed_WhenUnknown(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BuildSilo(new(Postgres) { ["Presence:Storage:GrainStorage"] = value }));
+
+        Assert.Contains($"Presence:Storage:GrainStorage '{value}'", error.Message);
+        Assert.Contains("GroupCommit", error.Message);
+        Assert.Contains("AdoNet", error.Message);
+    }
+
+    [Theory]
+    [InlineData("groupcommit", typeof(GroupCommitGrainStorage), GroupCommitStorageName)]
+    [InlineData("ADONET", typeof(AdoNetGrainStorage), StockStorageName)]
+    public void GrainStorage_IsReadIgnoringCase(string value, Type provider, string name)
+    {
+        using var host = BuildSilo(new(Postgres) { ["Presence:Storage:GrainStorage"] = value });
+
+        Assert.IsType(provider, host.Services.GetRequiredKeyedService<IGrainStorage>(name));
+    }
+
+    [Fact]
+    public void GroupCommitOptions_AreRejectedNamingTheSetting_WhenNotPositive()
+    {
+        using var host = BuildSilo(new(Postgres) { ["Presence:Storage:GroupCommit:Flushers"] = "0" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<GroupCommitOptions>>().Value);
+        Assert.Contains("Presence:Storage:GroupCommit:Flushers", error.Message);
+    }
+
+    private static void AssertRemindersRowsAndSchemaOn(IServiceProvider services, PostgresDatabase database)
+    {
         Assert.Equal("AdoNetReminderTable", services.GetRequiredService<IReminderTable>().GetType().Name);
         var reminderOptions = services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value;
         Assert.Equal("Npgsql", reminderOptions.Invariant);
@@ -76,13 +132,14 @@ public sealed class PostgresRegistrationTests
     {
         using var host = BuildSilo(new(Postgres)
         {
+            ["Presence:Storage:GrainStorage"] = "AdoNet",
             ["ConnectionStrings:Presence"] = ConnectionString + ";Timeout=60;Command Timeout=60",
             ["Presence:Storage:Postgres:ConnectTimeout"] = "00:00:02",
             ["Presence:Storage:Postgres:CommandTimeout"] = "00:00:04",
         });
 
         // Orleans' providers use the same data source, so they give up on an unreachable database as fast as our code.
-        var dataSource = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get("postgres").DataSource;
+        var dataSource = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StockStorageName).DataSource;
         var settings = new NpgsqlConnectionStringBuilder(((NpgsqlDataSource)dataSource!).ConnectionString);
         Assert.Equal(2, settings.Timeout);
         Assert.Equal(4, settings.CommandTimeout);

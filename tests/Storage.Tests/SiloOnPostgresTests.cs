@@ -5,16 +5,18 @@ namespace Presence.Orleans.Storage.Tests;
 /// <summary>
 /// The shipped scripts against the real Orleans providers: a silo configured as in production (<c>AddPresence</c>, storage
 /// on PostgreSQL) starts on an empty database, applies the schema itself, and keeps grain state, reminders and
-/// subscription rows there.
+/// subscription rows there, with either grain storage provider (ours with group commit, or Orleans' ADO.NET one).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SiloOnPostgresTests(PostgresFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
-    public async Task StateRemindersAndSubscriptionRows_LandInPostgres_WhenASiloStartsOnAnEmptyDatabase()
+    [Theory]
+    [InlineData(GrainStorageProvider.GroupCommit, "presence_grain_state")]
+    [InlineData(GrainStorageProvider.AdoNet, "orleansstorage")]
+    public async Task StateRemindersAndSubscriptionRows_LandInPostgres_WhenASiloStartsOnAnEmptyDatabase(GrainStorageProvider grainStorage, string stateTable)
     {
         var connectionString = await fixture.CreateDatabaseAsync("silo_rows");
-        var cluster = await PostgresClusterBuilder.Create(connectionString, silos: 1).DeployAsync();
+        var cluster = await PostgresClusterBuilder.Create(connectionString, silos: 1, grainStorage: grainStorage).DeployAsync();
         try
         {
             var alice = UserKey.Create("acme", "chat", "alice");
@@ -27,7 +29,8 @@ public sealed class SiloOnPostgresTests(PostgresFixture fixture, ITestOutputHelp
             await using var rows = new StoredRows(connectionString, cluster.Options.ServiceId);
             var state = await rows.ReadStateAsync(grain.GetGrainId());
             Assert.NotNull(state);
-            output.WriteLine($"orleansstorage: type {state.GrainType}, ETag {state.ETag}, payload {state.State}");
+            Assert.Equal(stateTable, state.Table);
+            output.WriteLine($"{state.Table}: ETag {state.ETag}, payload {state.State}");
             Assert.Equal("busy", state.Property("Ext").GetString());
             Assert.Equal(presence.Version, state.Property("Version").GetInt64());
             Assert.Equal("1", state.Property("Resources").EnumerateObject().Single(r => r.Name == "mobile").Value.EnumerateObject()

@@ -10,17 +10,23 @@ internal sealed class StoredRows(string connectionString, string serviceId) : IA
 {
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
-    /// <summary>The grain state record of <paramref name="grain"/> in <c>orleansstorage</c> (System.Text.Json payload), or null.</summary>
+    /// <summary>
+    /// The grain state record of <paramref name="grain"/>, from whichever grain storage wrote it: ours
+    /// (<c>presence_grain_state</c>, the default) or Orleans' ADO.NET one (<c>orleansstorage</c>); null when there is none.
+    /// </summary>
     public async Task<StoredState?> ReadStateAsync(GrainId grain)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT graintypestring, version, payloadbinary FROM orleansstorage WHERE serviceid = $1 AND grainidextensionstring = $2");
+            "SELECT 'presence_grain_state', version, payload FROM presence_grain_state WHERE service_id = $1 AND grain_id = $2 " +
+            "UNION ALL " +
+            "SELECT 'orleansstorage', version, payloadbinary FROM orleansstorage WHERE serviceid = $1 AND grainidextensionstring = $3");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grain.ToString() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grain.Key.ToString() });
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
             return null;
-        var state = new StoredState(reader.GetString(0), reader.GetInt32(1), JsonDocument.Parse(Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2))).RootElement.Clone());
+        var state = new StoredState(reader.GetString(0), reader.GetInt64(1), JsonDocument.Parse(Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2))).RootElement.Clone());
         Assert.False(await reader.ReadAsync(), $"one state record per grain, found more for {grain}");
         return state;
     }
@@ -55,8 +61,8 @@ internal sealed class StoredRows(string connectionString, string serviceId) : IA
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
 
-/// <summary>One <c>orleansstorage</c> row: the grain type, Orleans' ETag (an integer version) and the JSON state.</summary>
-internal sealed record StoredState(string GrainType, int ETag, JsonElement State)
+/// <summary>One grain state row: the table it is in, its version (the ETag) and the JSON state.</summary>
+internal sealed record StoredState(string Table, long ETag, JsonElement State)
 {
     /// <summary>A top-level property of the state, whatever casing the serializer chose.</summary>
     public JsonElement Property(string name) =>

@@ -6,8 +6,8 @@ using Presence.Orleans.Diagnostics;
 namespace Presence.Orleans.Silo;
 
 /// <summary>
-/// Orleans' stock ADO.NET grain storage, unchanged, except that a database outage surfaces as
-/// <see cref="StorageUnavailableException"/>, a type every process can deserialize (a gateway has no database driver).
+/// The PostgreSQL grain storage (ours with group commit, or Orleans' stock ADO.NET one), unchanged, except that a database
+/// outage surfaces as <see cref="StorageUnavailableException"/>, a type every process can deserialize (a gateway has no database driver).
 /// Orleans wraps provider exceptions in an <c>OrleansException</c> (also at activation, where no grain code runs);
 /// ours stays inside as the inner exception, and the grain and the gateway look through the chain.
 /// </summary>

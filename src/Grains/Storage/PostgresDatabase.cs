@@ -78,7 +78,8 @@ public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
     public StorageUnavailableException Unavailable(Exception exception, string operation)
     {
         DataSource.Clear();
-        PresenceMetrics.StorageFailed(operation);
+        // Not the operation's text as the tag: it names grains and counts, and a metric's tags must stay few.
+        PresenceMetrics.StorageFailed("postgres");
         if (!_unavailable)
         {
             _unavailable = true;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 
 namespace Presence.Orleans.Gateway;
 
@@ -10,6 +9,9 @@ namespace Presence.Orleans.Gateway;
 /// </summary>
 internal sealed partial class AdminEndpointFilter(AdminCredentials credentials, ILogger<AdminEndpointFilter> logger) : IEndpointFilter
 {
+    /// <summary>401 <c>unauthorized</c> whose challenge asks for the admin's Basic credential, not a bearer token.</summary>
+    private static readonly EasemobError Refused = EasemobError.Unauthorized($"Basic realm=\"{PresenceAdminOptions.Realm}\"");
+
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (!credentials.IsEnabled)
@@ -18,32 +20,11 @@ internal sealed partial class AdminEndpointFilter(AdminCredentials credentials, 
         if (!credentials.IsAuthorized(request))
         {
             LogRefused(request.Method, request.Path);
-            return ValueTask.FromResult<object?>(BasicChallenge.Instance);
+            return ValueTask.FromResult<object?>(Refused);
         }
         return next(context);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path}: admin credential missing or wrong, answered 401")]
     private partial void LogRefused(string method, string path);
-
-    /// <summary>401 <c>unauthorized</c> whose <c>WWW-Authenticate</c> asks for the admin's Basic credential, not a bearer token.</summary>
-    private sealed class BasicChallenge : IResult
-    {
-        public static readonly BasicChallenge Instance = new();
-
-        private const string Challenge = $"Basic realm=\"{PresenceAdminOptions.Realm}\"";
-
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            // The error writer sets the presence routes' "Bearer" challenge; this replaces it as the headers go out.
-            httpContext.Response.OnStarting(static state =>
-            {
-                var response = (HttpResponse)state;
-                if (response.StatusCode == StatusCodes.Status401Unauthorized)
-                    response.Headers[HeaderNames.WWWAuthenticate] = Challenge;
-                return Task.CompletedTask;
-            }, httpContext.Response);
-            return EasemobError.Unauthorized().ExecuteAsync(httpContext);
-        }
-    }
 }

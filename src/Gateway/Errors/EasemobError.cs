@@ -37,14 +37,18 @@ internal sealed class EasemobError : IResult, IStatusCodeHttpResult, IEndpointMe
     /// <summary>The <c>error_description</c> field; SDKs match on some of them byte for byte.</summary>
     public string Description { get; }
 
+    /// <summary>When set (on a 401), written as the <c>WWW-Authenticate</c> header.</summary>
+    public string? Challenge { get; private init; }
+
     /// <summary>When set, written as the <c>Retry-After</c> header (whole seconds, at least 1).</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
     public static EasemobError IllegalArgument(string description) =>
         new(StatusCodes.Status400BadRequest, "illegal_argument", "java.lang.IllegalArgumentException", description);
 
-    public static EasemobError Unauthorized() =>
-        new(StatusCodes.Status401Unauthorized, "unauthorized", "EasemobSecurityException", UnauthorizedDescription);
+    /// <param name="challenge">The <c>WWW-Authenticate</c> header: a bearer token on the presence routes; the admin routes ask for Basic.</param>
+    public static EasemobError Unauthorized(string challenge = "Bearer") =>
+        new(StatusCodes.Status401Unauthorized, "unauthorized", "EasemobSecurityException", UnauthorizedDescription) { Challenge = challenge };
 
     public static EasemobError Forbidden(string description) =>
         new(StatusCodes.Status403Forbidden, "forbidden", "EasemobForbiddenException", description);

@@ -19,8 +19,8 @@ internal static class EasemobErrorWriter
             var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
             response.Headers[HeaderNames.RetryAfter] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        if (error.StatusCode == StatusCodes.Status401Unauthorized)
-            response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        if (error.Challenge is { } challenge)
+            response.Headers[HeaderNames.WWWAuthenticate] = challenge;
         var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var body = new ErrorResponse(error.Error, error.Exception, clock.GetUtcNow().ToUnixTimeMilliseconds(), 0, error.Description);
         return response.WriteAsJsonAsync(body, GatewayJsonContext.Default.ErrorResponse, contentType: "application/json", context.RequestAborted);

@@ -11,6 +11,13 @@ namespace Presence.Orleans.Gateway.Tests;
 /// subscription, a socket and the event it got — beside Orleans', ASP.NET Core's and the runtime's; no token needed, no
 /// rate limit, not in the OpenAPI document.
 /// </summary>
+/// <remarks>
+/// Alone (<see cref="MetricsCollection"/>): every test host in this process has its own ASP.NET Core meters of the
+/// same names, and OpenTelemetry merges same-named instruments into one stream, which it drops from every provider
+/// once any one of them is disposed — another class's host shutting down mid-test would hide this host's request
+/// durations. A real process has one host.
+/// </remarks>
+[Collection(MetricsCollection.Name)]
 public sealed partial class MetricsTests(SocketGatewayFactory factory) : IClassFixture<SocketGatewayFactory>
 {
     [Fact]
@@ -26,12 +33,26 @@ public sealed partial class MetricsTests(SocketGatewayFactory factory) : IClassF
 
         // Exported values are cumulative over this test process (the meter is static), so they are checked as "at least".
         string text = "";
-        await Eventually.TrueAsync(async () =>
+        string[] missing = [];
+        try
         {
-            text = await ScrapeAsync();
-            return Value(text, "presence_events_delivered_total") >= 1 && Value(text, "presence_devices_connected", "demo/demo") >= 1
-                && text.Contains("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal);
-        }, because: "the delivered event, the connected device and the requests' durations in /metrics");
+            await Eventually.TrueAsync(async () =>
+            {
+                text = await ScrapeAsync();
+                missing = [.. new[]
+                {
+                    Value(text, "presence_events_delivered_total") >= 1 ? null : "presence_events_delivered_total",
+                    Value(text, "presence_devices_connected", "demo/demo") >= 1 ? null : "presence_devices_connected",
+                    text.Contains("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal) ? null : "http_server_request_duration_seconds",
+                }.OfType<string>()];
+                return missing.Length == 0;
+            });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Still missing from /metrics after 10 s: {string.Join(", ", missing)}. Presence lines:\n"
+                + string.Join('\n', text.Split('\n').Where(l => l.StartsWith("presence_", StringComparison.Ordinal))));
+        }
 
         Assert.True(Value(text, "presence_changes_total", "demo/demo") >= 2, "the login and the REST change are changes");
         Assert.True(Value(text, "presence_users_online", "demo/demo") >= 2, "metrics.w (its socket) and metrics.b are online");
@@ -102,4 +123,10 @@ public sealed partial class MetricsTests(SocketGatewayFactory factory) : IClassF
 
     [GeneratedRegex(@"(?m)^orleans_[a-z_]+")]
     private static partial Regex OrleansMetric();
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics (alone: no other test host starts or stops meanwhile)";
 }

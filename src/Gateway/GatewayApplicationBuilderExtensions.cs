@@ -53,6 +53,7 @@ public static class GatewayApplicationBuilderExtensions
         endpoints.MapPingApi();
         endpoints.MapHealthApi();
         endpoints.MapAdminApi();
+        endpoints.MapBenchApi();
         endpoints.MapConsole();
         endpoints.MapPresenceMetrics();
         endpoints.MapOpenApi();

@@ -25,4 +25,5 @@ namespace Presence.Orleans.Gateway;
 [JsonSerializable(typeof(SocketReplyFrame<string>))]
 [JsonSerializable(typeof(AdminClusterResponse))]
 [JsonSerializable(typeof(AdminWatchersResponse))]
+[JsonSerializable(typeof(BenchCountResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

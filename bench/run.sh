@@ -4,10 +4,12 @@
 # bench/results/latest.json (latest-postgres.json with --postgres; also kept as latest-quick…/latest-full…).
 # Exit status 1 if any scenario failed.
 #
-#   bench/run.sh [--quick] [--postgres | --cluster]
+#   bench/run.sh [--quick] [--postgres | --cluster] [--only ID]
 #
 #   --quick     shorter runs and smaller data sets (20,000 users, 100,000 subscriptions, fan-out to 1,000):
-#               under 3 minutes on 2 cores once built
+#               a few minutes on 2 cores once built
+#   --only ID   one scenario by its id in latest.json (e.g. fanout-10000, mem-sockets, r5), with the data it reads
+#               seeded first (r5: the subscriptions; mem-sockets: the online users)
 #   --postgres  a throwaway PostgreSQL cluster (initdb in a temporary directory, loopback port, removed at the end);
 #               every scenario twice, each on a fresh database: first with our group-commit grain storage (the default),
 #               then with Orleans' ADO.NET grain storage ("AdoNet · " rows), so the choice stays measured. Each AdoNet row
@@ -16,6 +18,12 @@
 #               through deploy/local-cluster.sh: first one silo serving the API itself, then one gateway in front of
 #               3 silos. Each cluster row is also given as a ratio to the same scenario on the single silo (fan-out:
 #               its p99), i.e. what the extra network hop costs on one machine. Writes latest-cluster.json.
+#
+# The full in-memory run ends with fan-out through a cluster (fanout-10000-cluster: 3 silos and 2 gateways of
+# deploy/local-cluster.sh on a throwaway PostgreSQL, the sockets split over the gateways). Fan-out past 20,000 sockets
+# opens them from several loopback source addresses (127.0.0.x), and every process needs a descriptor per socket: the
+# script raises its open-files limit as far as the hard limit allows, and a scenario the limit cannot hold is reported
+# as skipped, with the limit.
 #
 # Environment: BENCH_SILO_ENV="K=V …" adds settings to the silo (e.g. DOTNET_GCDynamicAdaptationMode=0);
 # BENCH_GRAIN_STORAGE="GroupCommit AdoNet" (the default with --postgres) names the grain storage providers to run;
@@ -28,20 +36,28 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MODE=full
 STORAGE=memory
 TOPOLOGY=silo
-for arg in "$@"; do
-  case "$arg" in
+ONLY=""
+while (($#)); do
+  case "$1" in
     --quick) MODE=quick ;;
     --postgres) STORAGE=postgres ;;
     --cluster) STORAGE=postgres; TOPOLOGY=cluster ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg" >&2; exit 2 ;;
+    --only) ONLY=${2:?--only needs a scenario id}; shift ;;
+    --only=*) ONLY=${1#--only=} ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
+  shift
 done
+# want ID: whether scenario ID runs (all of them unless --only).
+want() { [[ -z $ONLY || $ONLY == "$1" ]]; }
 
 if [[ $MODE == quick ]]; then
-  DURATION=5; WARMUP=1; USERS=20000; SUBSCRIBERS=1000; R2_SUBSCRIBERS=2000; FANOUT_SIZES="1000"; FANOUT_CHANGES=10
+  DURATION=5; WARMUP=1; USERS=20000; SUBSCRIBERS=1000; R2_SUBSCRIBERS=2000; SOCKETS=2000; FANOUT_SIZES="1000"; FANOUT_CHANGES=10
+  CLUSTER_FANOUT=1000
 else
-  DURATION=15; WARMUP=3; USERS=100000; SUBSCRIBERS=10000; R2_SUBSCRIBERS=10000; FANOUT_SIZES="1000 10000"; FANOUT_CHANGES=20
+  DURATION=15; WARMUP=3; USERS=100000; SUBSCRIBERS=10000; R2_SUBSCRIBERS=10000; SOCKETS=10000; FANOUT_SIZES="10000 50000"; FANOUT_CHANGES=20
+  CLUSTER_FANOUT=10000
 fi
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
@@ -56,8 +72,9 @@ if ! command -v wrk >/dev/null 2>&1; then
   as_root apt-get update -qq
   as_root apt-get install -y -qq wrk >/dev/null
 fi
-# 10,000 WebSockets need 10,000 descriptors on each side.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+# Every WebSocket needs a descriptor on each side: as many as the hard limit allows (servers inherit it).
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+log "open-files limit: $(ulimit -n)"
 
 log "building (Release)"
 for project in src/Silo/Presence.Orleans.Silo.csproj bench/Presence.Bench/Presence.Bench.csproj; do
@@ -76,6 +93,7 @@ RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
 PG_BIN=""
 PG_DATA=""
+PG_PORT=""
 TOPOLOGY_DIRS=()  # deploy/local-cluster.sh's kept directories (published binaries, logs), removed at the end
 
 cleanup() {
@@ -91,7 +109,10 @@ trap cleanup EXIT
 # ---- storage ----
 declare -a EXTRA_ENV=() SILO_ENV=()
 read -r -a EXTRA_ENV <<< "${BENCH_SILO_ENV:-}"
-if [[ $STORAGE == postgres ]]; then
+run_pg() { "$@"; }
+
+# start_postgres MAX_CONNECTIONS: a throwaway PostgreSQL cluster on a free loopback port (PG_BIN, PG_DATA, PG_PORT).
+start_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "installing postgresql"
     as_root apt-get update -qq
@@ -105,14 +126,15 @@ if [[ $STORAGE == postgres ]]; then
   [[ $(id -u) -eq 0 ]] && chown -R postgres: "$WORK/pg"
   run_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C >/dev/null
   PG_PORT=$(bench free-port)
-  # Pools of up to 100 connections per silo (3 silos and a gateway with --cluster).
-  MAX_CONNECTIONS=$([[ $TOPOLOGY == cluster ]] && echo 450 || echo 200)
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $WORK/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=$MAX_CONNECTIONS -c shared_buffers=512MB" start >/dev/null
+    -o "-p $PG_PORT -k $WORK/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=$1 -c shared_buffers=512MB" start >/dev/null
+}
+
+if [[ $STORAGE == postgres ]]; then
+  # Pools of up to 100 connections per silo (3 silos and a gateway with --cluster).
+  start_postgres "$([[ $TOPOLOGY == cluster ]] && echo 450 || echo 200)"
   SILO_ENV+=("Presence__Storage__Provider=Postgres")
-else
-  run_pg() { "$@"; }
 fi
 
 # ---- servers ----
@@ -122,7 +144,8 @@ fi
 SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development
             Presence__RateLimits__Enabled=false
             Presence__RateLimits__PermitLimit=100000000
-            Presence__Limits__MaxSubscribersPerUser=20000
+            Presence__Limits__MaxSubscribersPerUser=60000
+            Presence__Bench__Enabled=true
             Presence__Limits__CoalescingWindow=00:00:00
             Logging__LogLevel__Default=Warning
             Logging__LogLevel__Microsoft.AspNetCore=Warning
@@ -206,41 +229,90 @@ QUIET_WAIT=$([[ $MODE == quick ]] && echo 10 || echo 60)
 scenario() { bench wait-quiet --seconds "$QUIET_WAIT" --max-cores 0.3; "$@" || FAILED=1; }
 
 # ---- scenarios ----
-# run_scenarios ID_PREFIX NAME_PREFIX [--seed]: every scenario against SERVER_URL / SERVER_PID. With --seed the
-# memory scenarios only load the users and subscriptions that R5 and the others read (nothing is measured per item).
+# run_scenarios ID_PREFIX NAME_PREFIX [--seed]: every scenario (or --only's) against SERVER_URL / SERVER_PID. With --seed
+# the memory scenarios only load the users and subscriptions that R5 and the others read (nothing is measured per item).
 run_scenarios() {
-  local id=$1 name=$2 seed=${3:-} token common wrk size
+  local id=$1 name=$2 seed=${3:-} token common wrk size users_seed=${3:-} subs_seed=${3:-}
   token=$(bench token --url "$SERVER_URL")
   common=(--url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS")
   wrk=(--duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --threads "$THREADS" --log "$WORK/wrk.log")
+  # --only: what the chosen scenario reads is loaded first, unmeasured.
+  [[ $ONLY == mem-sockets ]] && users_seed=--seed
+  [[ $ONLY == r5 ]] && subs_seed=--seed
 
-  log "${name}memory: $USERS users online"
-  scenario bench mem-users "${common[@]}" $seed --id "${id}mem-users" --name "${name}memory: $(fmt "$USERS") users online" --users "$USERS"
-  log "${name}memory: $SUBSCRIBERS subscribers x 100 subscriptions"
-  scenario bench mem-subs "${common[@]}" $seed --id "${id}mem-subs" --name "${name}memory: $(fmt $((SUBSCRIBERS * 100))) subscriptions" \
-    --users "$USERS" --subscribers "$SUBSCRIBERS"
+  if want "${id}mem-users" || [[ -n $users_seed ]]; then
+    log "${name}memory: $USERS users online"
+    scenario bench mem-users "${common[@]}" $users_seed --id "${id}mem-users" --name "${name}memory: $(fmt "$USERS") users online" --users "$USERS"
+  fi
+  if want "${id}mem-bare-activation" && [[ -z $seed ]]; then
+    log "${name}memory: $USERS empty activations (the reference for a user)"
+    scenario bench mem-bare-activation "${common[@]}" --id "${id}mem-bare-activation" \
+      --name "${name}memory: $(fmt "$USERS") empty Orleans activations" --activations "$USERS"
+  fi
+  if want "${id}mem-subs" || [[ -n $subs_seed ]]; then
+    log "${name}memory: $SUBSCRIBERS subscribers x 100 subscriptions"
+    scenario bench mem-subs "${common[@]}" $subs_seed --id "${id}mem-subs" --name "${name}memory: $(fmt $((SUBSCRIBERS * 100))) subscriptions" \
+      --users "$USERS" --subscribers "$SUBSCRIBERS"
+  fi
+  if want "${id}mem-sockets" && [[ -z $seed ]]; then
+    log "${name}memory: $SOCKETS idle WebSockets"
+    scenario bench mem-sockets "${common[@]}" --id "${id}mem-sockets" --name "${name}memory: $(fmt "$SOCKETS") idle WebSockets" --sockets "$SOCKETS"
+  fi
 
-  log "${name}baseline: GET /ping"
-  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}baseline" --name "${name}baseline: GET /ping (token check, no grain)" \
-    --script "$ROOT/bench/lua/ping.lua"
-  log "${name}R1 set status"
-  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r1" --name "${name}R1 set status, $(fmt "$USERS") users" \
-    --script "$ROOT/bench/lua/r1.lua" --lua "USERS=$USERS"
-  log "${name}R3 get 100 users"
-  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r3" --name "${name}R3 get presence of 100 users" \
-    --script "$ROOT/bench/lua/r3.lua" --lua "USERS=$USERS"
-  log "${name}R2 subscribe to 100 users"
-  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r2" --name "${name}R2 subscribe to 100 users" \
-    --script "$ROOT/bench/lua/r2.lua" --lua "USERS=$USERS;SUBSCRIBERS=$R2_SUBSCRIBERS"
-  log "${name}R5 sublist page of 100"
-  scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r5" --name "${name}R5 sublist, page of 100" \
-    --script "$ROOT/bench/lua/r5.lua" --lua "SUBSCRIBERS=$SUBSCRIBERS"
+  if want "${id}baseline" || [[ -n $ONLY && $ONLY =~ ^(cluster-|adonet-)?r[0-9]$ ]]; then
+    log "${name}baseline: GET /ping"
+    scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}baseline" --name "${name}baseline: GET /ping (token check, no grain)" \
+      --script "$ROOT/bench/lua/ping.lua"
+  fi
+  if want "${id}r1"; then
+    log "${name}R1 set status"
+    scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r1" --name "${name}R1 set status, $(fmt "$USERS") users" \
+      --script "$ROOT/bench/lua/r1.lua" --lua "USERS=$USERS"
+  fi
+  if want "${id}r3"; then
+    log "${name}R3 get 100 users"
+    scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r3" --name "${name}R3 get presence of 100 users" \
+      --script "$ROOT/bench/lua/r3.lua" --lua "USERS=$USERS"
+  fi
+  if want "${id}r2"; then
+    log "${name}R2 subscribe to 100 users"
+    scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r2" --name "${name}R2 subscribe to 100 users" \
+      --script "$ROOT/bench/lua/r2.lua" --lua "USERS=$USERS;SUBSCRIBERS=$R2_SUBSCRIBERS"
+  fi
+  if want "${id}r5"; then
+    log "${name}R5 sublist page of 100"
+    scenario bench wrk "${common[@]}" "${wrk[@]}" --id "${id}r5" --name "${name}R5 sublist, page of 100" \
+      --script "$ROOT/bench/lua/r5.lua" --lua "SUBSCRIBERS=$SUBSCRIBERS"
+  fi
 
   for size in $FANOUT_SIZES; do
-    log "${name}fan-out to $size WebSocket subscribers"
-    scenario bench fanout "${common[@]}" --id "${id}fanout-$size" --name "${name}fan-out to $(fmt "$size") WebSockets" \
-      --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
+    if want "${id}fanout-baseline-$size"; then
+      log "${name}fan-out baseline: a frame broadcast to $size WebSockets, no grain"
+      scenario bench fanout "${common[@]}" --broadcast --id "${id}fanout-baseline-$size" \
+        --name "${name}fan-out baseline: broadcast to $(fmt "$size") WebSockets, no grain" --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
+    fi
+    if want "${id}fanout-$size"; then
+      log "${name}fan-out to $size WebSocket subscribers"
+      scenario bench fanout "${common[@]}" --id "${id}fanout-$size" --name "${name}fan-out to $(fmt "$size") WebSockets" \
+        --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
+    fi
   done
+}
+
+# Fan-out through a cluster: 3 silos and 2 gateways on the throwaway PostgreSQL, the watchers' sockets split over the
+# gateways, the changes sent to the first. CPU and memory figures are the first gateway's.
+run_cluster_fanout() {
+  local id="fanout-$CLUSTER_FANOUT-cluster" token urls
+  want "$id" || return 0
+  [[ -n $PG_PORT ]] || start_postgres 600
+  start_topology fanout-cluster 3 2 "${BENCH_CLUSTER_BASE_PORT:-7600}" bench_fanout_cluster
+  urls=$(awk '$1 ~ /^gateway[0-9]+$/ { print $3 }' "$WORK/fanout-cluster.out" | paste -sd, -)
+  token=$(bench token --url "$SERVER_URL")
+  log "fan-out to $CLUSTER_FANOUT WebSockets through the cluster (gateways $urls)"
+  scenario bench fanout --url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS" --ws-urls "$urls" \
+    --id "$id" --name "fan-out to $(fmt "$CLUSTER_FANOUT") WebSockets, 3 silos + 2 gateways" \
+    --subscribers "$CLUSTER_FANOUT" --changes "$FANOUT_CHANGES" --rate 2
+  stop_server
 }
 
 if [[ $TOPOLOGY == cluster ]]; then
@@ -268,8 +340,12 @@ elif [[ $STORAGE == postgres ]]; then
     stop_server
   done
 else
-  start_silo silo
-  run_scenarios "" ""
+  if [[ -z $ONLY || $ONLY != *-cluster ]]; then
+    start_silo silo
+    run_scenarios "" ""
+    stop_server
+  fi
+  run_cluster_fanout
 fi
 
 # ---- report ----

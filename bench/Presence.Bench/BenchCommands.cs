@@ -21,7 +21,9 @@ internal static class BenchCommands
           wrk         --id ID --name N --script lua/x.lua --url U --token T --pid P --out F [--duration 10 --warmup 2 --connections 64 --threads 2 --lua "USERS=100000;…"]
           mem-users   --id ID --name N --url U --token T --pid P --out F --users N [--concurrency 64]
           mem-subs    --id ID --name N --url U --token T --pid P --out F --users N --subscribers M [--concurrency 16]
-          fanout      --id ID --name N --url U --token T --pid P --out F --subscribers N [--rate 2 --changes 20]
+          mem-bare-activation --id ID --name N --url U --token T --pid P --out F --activations N
+          mem-sockets --id ID --name N --url U --token T --pid P --out F --sockets N
+          fanout      --id ID --name N --url U --token T --pid P --out F --subscribers N [--rate 2 --changes 20 --broadcast --ws-urls U1,U2]
           report      --in F --json F [--mode quick|full --storage memory|postgres]
         """;
 
@@ -44,6 +46,8 @@ internal static class BenchCommands
                 "wrk" => await WrkScenario.RunAsync(options),
                 "mem-users" => await MemoryScenarios.UsersAsync(options),
                 "mem-subs" => await MemoryScenarios.SubscriptionsAsync(options),
+                "mem-bare-activation" => await MemoryScenarios.BareActivationsAsync(options),
+                "mem-sockets" => await MemoryScenarios.SocketsAsync(options),
                 "fanout" => await FanoutScenario.RunAsync(options),
                 "report" => Report.Write(options),
                 _ => Fail($"Unknown command '{args[0]}'.\n{Usage}"),

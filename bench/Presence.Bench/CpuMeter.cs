@@ -37,6 +37,8 @@ internal sealed class CpuMeter
         var loadCores = (loadGeneratorSeconds + self) / seconds;
         metrics["cpu_machine_cores"] = Math.Round(machineCores, 2);
         metrics["cpu_silo_cores"] = Math.Round(siloCores, 2);
+        metrics["cpu_silo_seconds"] = Math.Round(silo / TicksPerSecond, 3);
+        metrics["cpu_window_seconds"] = Math.Round(seconds, 3);
         metrics["cpu_loadgen_cores"] = Math.Round(loadCores, 2);
         metrics["cpu_other_cores"] = Math.Round(Math.Max(0, machineCores - siloCores - loadCores), 2);
     }

@@ -8,17 +8,21 @@ using System.Text.Json;
 namespace Presence.Orleans.Bench;
 
 /// <summary>
-/// Fan-out: one target user watched by N subscribers, each holding a WebSocket (<c>GET /{org}/{app}/ws</c>); the
-/// target changes status over REST (R1) at a fixed rate, and every change carries its sequence number and send
-/// time in <c>ext</c>. Measures change-to-delivery latency (R1 sent → presence frame received, one clock) and
-/// events delivered per second, and the silo's memory per open connection. Skipped while the silo has no
-/// real-time endpoint (the WebSocket route answers 404).
+/// Fan-out: one target user watched by N subscribers, each holding a WebSocket (<c>GET /{org}/{app}/ws</c>, split over
+/// <c>--ws-urls</c> when given, e.g. a cluster's gateways); the target changes status over REST (R1) at a fixed rate,
+/// and every change carries its sequence number and send time in <c>ext</c>. Measures change-to-delivery latency (R1
+/// sent → presence frame received, one clock), events delivered per second, the silo's CPU per delivered event and its
+/// memory per open connection. With <c>--broadcast</c> it is the baseline: nobody subscribes, and each change is
+/// <c>POST /bench/broadcast</c>, the same frame written to every socket of the server with no grain involved.
+/// Skipped while the silo has no real-time endpoint (the WebSocket route answers 404), and when this process or the
+/// server may not open that many files.
 /// </summary>
 internal static class FanoutScenario
 {
     private const int ExpirySeconds = 86400;
     private const string Resource = "bench_1";
     private const int WarmupAttempts = 10;
+    private const int SpareDescriptors = 1000;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     public static async Task<int> RunAsync(BenchArgs options)
@@ -28,29 +32,37 @@ internal static class FanoutScenario
         var changes = options.Int("changes", 20);
         var rate = options.Double("rate", 2);
         var concurrency = options.Int("concurrency", 32);
+        var broadcast = options.Flag("broadcast");
         var appToken = options.Get("token");
         var silo = new SiloProcess(options.Int("pid"));
         using var rest = BenchCommands.Rest(options, concurrency);
         var limit = TimeSpan.FromSeconds(options.Int("seconds", 300));
+        var wsUrls = options.Get("ws-urls", rest.BaseUrl).Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(u => u.TrimEnd('/').Replace("http://", "ws://", StringComparison.Ordinal) + rest.Prefix + "/ws").ToArray();
 
+        foreach (var (who, pid, sockets) in new[] { ("this load generator", Environment.ProcessId, subscribers), ("the server", silo.Pid, subscribers / wsUrls.Length) })
+        {
+            if (SocketFleet.OpenFilesLimit(pid) is { } files && files < sockets + SpareDescriptors)
+                return Skip(options, result, $"skipped: {who} may open {files:N0} files, and {sockets:N0} sockets need {sockets + SpareDescriptors:N0} " +
+                    "(the hard limit of this machine; `ulimit -Hn`)");
+        }
         var probeToken = await rest.UserTokenAsync(appToken, "fanprobe");
         var (probe, _) = await rest.GetAsync($"{rest.Prefix}/ws?resource=probe", probeToken, CancellationToken.None);
         if (probe == 404)
-        {
-            result.Status = ScenarioResult.Skipped;
-            result.Note = "skipped: real-time endpoint not available";
-            return BenchCommands.Finish(options, result);
-        }
+            return Skip(options, result, "skipped: real-time endpoint not available");
 
         var run = $"f{subscribers}x{Environment.ProcessId % 10000}";
         var target = $"{run}-target";
         var names = Enumerable.Range(0, subscribers).Select(i => $"{run}-s{i}").ToArray();
         var failures = new List<string>();
 
-        // 1. Subscriptions over REST (R2), tokens over POST /token (inherit).
-        var subscribe = await LoadDriver.RunAsync(subscribers, concurrency, limit, (i, ct) => rest.SubscribeAsync(appToken, names[i], ExpirySeconds, [target], ct));
-        if (subscribe.NotOk > 0 || subscribe.Ok != subscribers)
-            return Fail(options, result, $"subscribing: {subscribe.StatusSummary()}");
+        // 1. Subscriptions over REST (R2) unless broadcasting, tokens over POST /token (inherit).
+        if (!broadcast)
+        {
+            var subscribe = await LoadDriver.RunAsync(subscribers, concurrency, limit, (i, ct) => rest.SubscribeAsync(appToken, names[i], ExpirySeconds, [target], ct));
+            if (subscribe.NotOk > 0 || subscribe.Ok != subscribers)
+                return Fail(options, result, $"subscribing: {subscribe.StatusSummary()}");
+        }
         var tokens = new string[subscribers];
         var tokenLoad = await LoadDriver.RunAsync(subscribers, concurrency, limit, async (i, ct) =>
         {
@@ -62,115 +74,122 @@ internal static class FanoutScenario
 
         // 2. N WebSockets; each one's receive loop records the target's events.
         var tracker = new DeliveryTracker(changes + 1, subscribers);
-        var wsBase = rest.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + rest.Prefix + "/ws?resource=" + Resource;
         await silo.CollectGarbageAsync();
         var rssBeforeSockets = silo.ResidentBytes();
         var heapBeforeSockets = await silo.GcHeapBytesAsync();
         silo.ResetPeak();
-        var sockets = new ClientWebSocket?[subscribers];
-        var receivers = new Task[subscribers];
-        using var stop = new CancellationTokenSource();
-        var connect = await LoadDriver.RunAsync(subscribers, Math.Min(concurrency, 64), limit, async (i, ct) =>
-        {
-            var socket = new ClientWebSocket();
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {tokens[i]}");
-            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
-            try
-            {
-                await socket.ConnectAsync(new Uri(wsBase), ct);
-            }
-            catch (WebSocketException)
-            {
-                socket.Dispose();
-                return 0;
-            }
-            sockets[i] = socket;
-            receivers[i] = ReceiveAsync(socket, target, tracker, stop.Token);
-            return 101;
-        });
-        if (connect.Ok + (connect.Statuses.GetValueOrDefault(101)) != subscribers)
-        {
-            failures.Add($"connected {connect.Statuses.GetValueOrDefault(101)} of {subscribers} ({connect.FirstError})");
-        }
-        var connected = connect.Statuses.GetValueOrDefault(101);
-        try
-        {
-            await silo.CollectGarbageAsync();
-            var rssWithSockets = silo.ResidentBytes();
-            var heapWithSockets = await silo.GcHeapBytesAsync();
+        await using var fleet = await SocketFleet.OpenAsync(wsUrls, $"resource={Resource}", tokens, Math.Min(concurrency, 64), limit,
+            (socket, ct) => ReceiveAsync(socket, target, tracker, ct));
+        var connected = fleet.Connected;
+        if (connected != subscribers)
+            failures.Add($"connected {connected} of {subscribers} ({fleet.Connect.FirstError})");
 
-            // 3. A warm-up change (sequence 0): every connected subscriber must see it before measuring, which also
-            //    proves that the target knows them all as connected watchers.
-            //    Connections reach the target one way (asynchronously), so repeat the warm-up a few times.
-            var clock = Stopwatch.StartNew();
-            for (var attempt = 0; attempt < WarmupAttempts && tracker.Count(0) < connected; attempt++)
-            {
-                await ChangeAsync(rest, appToken, target, 0, failures, warmup: attempt);
-                await tracker.WaitAsync(0, connected, TimeSpan.FromSeconds(2));
-            }
-            if (tracker.Count(0) < connected)
-                failures.Add($"warm-up changes reached {tracker.Count(0)} of {connected} connections");
+        await silo.CollectGarbageAsync();
+        var rssWithSockets = silo.ResidentBytes();
+        var heapWithSockets = await silo.GcHeapBytesAsync();
+        Func<int, int, Task> change = broadcast
+            ? (seq, _) => BroadcastAsync(rest, target, seq, failures)
+            : (seq, warmup) => ChangeAsync(rest, appToken, target, seq, failures, warmup);
 
-            // 4. Changes at a fixed rate, each timestamped in ext; then wait for the deliveries to drain.
-            var counters = RuntimeCounters.TryStart(silo.Pid);
-            var cpu = new CpuMeter(silo.Pid);
-            var interval = TimeSpan.FromSeconds(1 / rate);
-            var start = Stopwatch.GetTimestamp();
-            for (var seq = 1; seq <= changes; seq++)
-            {
-                var due = start + (long)((seq - 1) * interval.TotalSeconds * Stopwatch.Frequency);
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait);
-                await ChangeAsync(rest, appToken, target, seq, failures);
-            }
-            for (var seq = 1; seq <= changes; seq++)
-                await tracker.WaitAsync(seq, connected, DrainTimeout);
-            var elapsed = Stopwatch.GetElapsedTime(start, Math.Max(tracker.LastDelivery, start + 1));
-            result.PeakRssBytes = silo.PeakResidentBytes();
-            var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
-            cpu.Stop(metrics);
-            if (counters is not null)
-            {
-                await counters.StopAsync(metrics);
-                await counters.DisposeAsync();
-            }
-
-            var expected = (long)connected * changes;
-            var delivered = tracker.Delivered(1, changes);
-            result.Throughput = delivered / elapsed.TotalSeconds;
-            result.P50Ms = tracker.Latency.Percentile(50) / 1000;
-            result.P99Ms = tracker.Latency.Percentile(99) / 1000;
-            metrics["subscribers"] = subscribers;
-            metrics["connections"] = connected;
-            metrics["changes"] = changes;
-            metrics["change_rate_per_s"] = rate;
-            metrics["events_expected"] = expected;
-            metrics["events_delivered"] = delivered;
-            metrics["events_out_of_order"] = tracker.OutOfOrder;
-            metrics["seconds"] = elapsed.TotalSeconds;
-            metrics["max_ms"] = tracker.Latency.Percentile(100) / 1000;
-            metrics["rss_bytes_per_connection"] = connected > 0 ? Math.Round((double)(rssWithSockets - rssBeforeSockets) / connected) : 0;
-            if (heapBeforeSockets is { } hb && heapWithSockets is { } hw && connected > 0)
-                metrics["gc_heap_bytes_per_connection"] = Math.Round((double)(hw - hb) / connected);
-            metrics["setup_seconds"] = clock.Elapsed.TotalSeconds;
-            result.Metrics = metrics;
-            result.Note = $"{delivered:N0} of {expected:N0} events ({connected:N0} sockets × {changes} changes at {rate.ToString("0.#", CultureInfo.InvariantCulture)}/s); " +
-                $"{(metrics.TryGetValue("gc_heap_bytes_per_connection", out var heapPer) ? $"{MemoryScenarios.Bytes(heapPer)} GC heap, " : "")}" +
-                $"{MemoryScenarios.Bytes(metrics["rss_bytes_per_connection"])} RSS per connection";
-            if (delivered < expected)
-                failures.Add($"{expected - delivered:N0} events not delivered within {DrainTimeout.TotalSeconds:0} s");
-            if (tracker.OutOfOrder > 0)
-                failures.Add($"{tracker.OutOfOrder} events out of order");
-        }
-        finally
+        // 3. A warm-up change (sequence 0): every connected subscriber must see it before measuring, which also
+        //    proves that the target knows them all as connected watchers.
+        //    Connections reach the target one way (asynchronously), so repeat the warm-up a few times.
+        var clock = Stopwatch.StartNew();
+        for (var attempt = 0; attempt < WarmupAttempts && tracker.Count(0) < connected; attempt++)
         {
-            await CloseAllAsync(sockets, receivers, stop);
+            await change(0, attempt);
+            await tracker.WaitAsync(0, connected, TimeSpan.FromSeconds(2));
         }
+        if (tracker.Count(0) < connected)
+            failures.Add($"warm-up changes reached {tracker.Count(0)} of {connected} connections");
+
+        // 4. Changes at a fixed rate, each timestamped in ext; then wait for the deliveries to drain.
+        var counters = RuntimeCounters.TryStart(silo.Pid);
+        var cpu = new CpuMeter(silo.Pid);
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        var start = Stopwatch.GetTimestamp();
+        for (var seq = 1; seq <= changes; seq++)
+        {
+            var due = start + (long)((seq - 1) * interval.TotalSeconds * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait);
+            await change(seq, 0);
+        }
+        for (var seq = 1; seq <= changes; seq++)
+            await tracker.WaitAsync(seq, connected, DrainTimeout);
+        var elapsed = Stopwatch.GetElapsedTime(start, Math.Max(tracker.LastDelivery, start + 1));
+        result.PeakRssBytes = silo.PeakResidentBytes();
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        cpu.Stop(metrics);
+        if (counters is not null)
+        {
+            await counters.StopAsync(metrics);
+            await counters.DisposeAsync();
+        }
+
+        // 5. What the silo spends with the sockets open and nothing happening (keep-alives, lease renewals, timers), measured
+        //    after the drain, so that the CPU per event counts the events only.
+        var idle = new CpuMeter(silo.Pid);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var idleMetrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        idle.Stop(idleMetrics);
+        var idleCores = idleMetrics["cpu_silo_cores"];
+
+        var expected = (long)connected * changes;
+        var delivered = tracker.Delivered(1, changes);
+        result.Throughput = delivered / elapsed.TotalSeconds;
+        result.P50Ms = tracker.Latency.Percentile(50) / 1000;
+        result.P99Ms = tracker.Latency.Percentile(99) / 1000;
+        metrics["subscribers"] = subscribers;
+        metrics["connections"] = connected;
+        metrics["servers"] = wsUrls.Length;
+        metrics["changes"] = changes;
+        metrics["change_rate_per_s"] = rate;
+        metrics["events_expected"] = expected;
+        metrics["events_delivered"] = delivered;
+        metrics["events_out_of_order"] = tracker.OutOfOrder;
+        metrics["seconds"] = elapsed.TotalSeconds;
+        metrics["max_ms"] = tracker.Latency.Percentile(100) / 1000;
+        metrics["cpu_silo_idle_cores"] = idleCores;
+        if (delivered > 0)
+        {
+            var eventSeconds = Math.Max(0, metrics["cpu_silo_seconds"] - idleCores * metrics["cpu_window_seconds"]);
+            metrics["silo_cpu_us_per_event"] = Math.Round(eventSeconds * 1e6 / delivered, 2);
+        }
+        metrics["rss_bytes_per_connection"] = connected > 0 ? Math.Round((double)(rssWithSockets - rssBeforeSockets) / connected) : 0;
+        if (heapBeforeSockets is { } hb && heapWithSockets is { } hw && connected > 0)
+            metrics["gc_heap_bytes_per_connection"] = Math.Round((double)(hw - hb) / connected);
+        metrics["setup_seconds"] = clock.Elapsed.TotalSeconds;
+        result.Metrics = metrics;
+        result.Note = $"{delivered:N0} of {expected:N0} events ({connected:N0} sockets{(wsUrls.Length > 1 ? $" over {wsUrls.Length} servers" : "")} × {changes} changes at {rate.ToString("0.#", CultureInfo.InvariantCulture)}/s); " +
+            $"{(metrics.TryGetValue("silo_cpu_us_per_event", out var perEvent) ? $"{perEvent:0.0} µs silo CPU per event (beyond {idleCores:0.00} cores idle); " : "")}" +
+            $"{(metrics.TryGetValue("gc_heap_bytes_per_connection", out var heapPer) ? $"{MemoryScenarios.Bytes(heapPer)} GC heap, " : "")}" +
+            $"{MemoryScenarios.Bytes(metrics["rss_bytes_per_connection"])} RSS per connection";
+        if (delivered < expected)
+            failures.Add($"{expected - delivered:N0} events not delivered within {DrainTimeout.TotalSeconds:0} s");
+        if (tracker.OutOfOrder > 0)
+            failures.Add($"{tracker.OutOfOrder} events out of order");
 
         if (failures.Count > 0)
             return Fail(options, result, string.Join("; ", failures));
         return BenchCommands.Finish(options, result);
+    }
+
+    private static int Skip(BenchArgs options, ScenarioResult result, string why)
+    {
+        result.Status = ScenarioResult.Skipped;
+        result.Note = why;
+        return BenchCommands.Finish(options, result);
+    }
+
+    /// <summary>The baseline's change: the same ext, written by the server to every socket it holds.</summary>
+    private static async Task BroadcastAsync(PresenceRest rest, string target, int seq, List<string> failures)
+    {
+        var ext = $"{seq.ToString(CultureInfo.InvariantCulture)}:{Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture)}";
+        var status = await rest.AdminPostAsync($"/bench/broadcast?uid={target}&ext={Uri.EscapeDataString(ext)}", CancellationToken.None);
+        if (status is < 200 or >= 300)
+            failures.Add($"POST /bench/broadcast answered {status} (is Presence:Bench:Enabled set?)");
     }
 
     private static int Fail(BenchArgs options, ScenarioResult result, string why)
@@ -264,35 +283,6 @@ internal static class FanoutScenario
         return colon > 0
             && int.TryParse(ext.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out seq)
             && long.TryParse(ext.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sentAt);
-    }
-
-    private static async Task CloseAllAsync(ClientWebSocket?[] sockets, Task[] receivers, CancellationTokenSource stop)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var open = sockets.Where(s => s is not null).Select(s => s!).ToArray();
-        var next = -1;
-        var closers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
-        {
-            while (true)
-            {
-                var i = Interlocked.Increment(ref next);
-                if (i >= open.Length)
-                    return;
-                try
-                {
-                    if (open[i].State == WebSocketState.Open)
-                        await open[i].CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bench done", deadline.Token);
-                }
-                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-                {
-                }
-            }
-        }));
-        await Task.WhenAll(closers);
-        await Task.WhenAny(Task.WhenAll(receivers.Where(r => r is not null)), Task.Delay(TimeSpan.FromSeconds(10)));
-        stop.Cancel();
-        foreach (var socket in open)
-            socket.Dispose();
     }
 
     /// <summary>Deliveries per change, latencies, the last delivery time; thread-safe.</summary>

@@ -13,9 +13,12 @@ internal sealed class LoadResult
     public bool TimedOut { get; set; }
     public string? FirstError { get; set; }
 
-    public int Ok => Statuses.Where(p => p.Key is >= 200 and < 300).Sum(p => p.Value);
-    public int NotOk => Statuses.Where(p => p.Key is < 200 or >= 300).Sum(p => p.Value);
+    /// <summary>Successful calls: 2xx, and 101 for a WebSocket upgrade.</summary>
+    public int Ok => Statuses.Where(p => IsSuccess(p.Key)).Sum(p => p.Value);
+    public int NotOk => Statuses.Where(p => !IsSuccess(p.Key)).Sum(p => p.Value);
     public double PerSecond => Elapsed.TotalSeconds > 0 ? Ok / Elapsed.TotalSeconds : 0;
+
+    private static bool IsSuccess(int status) => status is 101 or (>= 200 and < 300);
 
     public string StatusSummary() => string.Join(", ", Statuses.OrderBy(p => p.Key).Select(p => $"{(p.Key == 0 ? "transport error" : p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {p.Value}"));
 }

@@ -48,6 +48,73 @@ internal static class MemoryScenarios
         }, itemsPerCall: TargetsPerCall);
     }
 
+    /// <summary>
+    /// The reference for <see cref="UsersAsync"/>: N empty Orleans grains (<c>POST /bench/activate</c>, 1,000 per call),
+    /// what an activation costs before any state of ours.
+    /// </summary>
+    public static async Task<int> BareActivationsAsync(BenchArgs options)
+    {
+        const int PerCall = 1000;
+        var activations = options.Int("activations");
+        if (activations % PerCall != 0)
+            throw new ArgumentException($"--activations must be a multiple of {PerCall}.");
+        using var rest = BenchCommands.Rest(options, 4);
+        return await MeasureAsync(options, activations, "activation", "activations/s", (silo, limit) =>
+            LoadDriver.RunAsync(activations / PerCall, 4, limit, (k, ct) =>
+                rest.AdminPostAsync($"/bench/activate?from={(long)k * PerCall}&count={PerCall}", ct)), itemsPerCall: PerCall);
+    }
+
+    /// <summary>
+    /// N idle WebSockets of users u0..u{N-1} (online already after <see cref="UsersAsync"/>, so the figure is the
+    /// connection and its device registration, not a new activation); nothing is sent on them.
+    /// </summary>
+    public static async Task<int> SocketsAsync(BenchArgs options)
+    {
+        var count = options.Int("sockets");
+        using var rest = BenchCommands.Rest(options, 32);
+        var appToken = options.Get("token");
+        var tokens = new string[count];
+        var issued = await LoadDriver.RunAsync(count, 32, TimeSpan.FromMinutes(5), async (i, ct) =>
+        {
+            tokens[i] = await rest.UserTokenAsync(appToken, $"u{i}");
+            return 200;
+        });
+        if (issued.Ok != count)
+            throw new InvalidOperationException($"tokens: {issued.StatusSummary()} {issued.FirstError}");
+        var wsUrl = rest.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + rest.Prefix + "/ws";
+        SocketFleet? fleet = null;
+        try
+        {
+            return await MeasureAsync(options, count, "socket", "sockets/s", async (silo, limit) =>
+            {
+                fleet = await SocketFleet.OpenAsync([wsUrl], "resource=idle_1", tokens, 32, limit, DrainAsync);
+                return fleet.Connect;
+            });
+        }
+        finally
+        {
+            if (fleet is not null)
+                await fleet.DisposeAsync();
+        }
+    }
+
+    /// <summary>Reads (and ignores) whatever an idle socket receives until it closes.</summary>
+    private static async Task DrainAsync(System.Net.WebSockets.ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (socket.State == System.Net.WebSockets.WebSocketState.Open)
+            {
+                if ((await socket.ReceiveAsync(buffer, cancellationToken)).MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                    return;
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
     private static async Task<int> MeasureAsync(BenchArgs options, int items, string item, string unit,
         Func<SiloProcess, TimeSpan, Task<LoadResult>> load, int itemsPerCall = 1)
     {

@@ -64,6 +64,16 @@ internal sealed class PresenceRest : IDisposable
         return (int)response.StatusCode;
     }
 
+    /// <summary>A bench route (<c>/bench/…</c>) with the operator credential (Development's default unless BENCH_ADMIN="user:password").</summary>
+    public async Task<int> AdminPostAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            Environment.GetEnvironmentVariable("BENCH_ADMIN") is { Length: > 0 } admin ? admin : "admin:admin-secret")));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
     public async Task<(int Status, string Body)> GetAsync(string path, string? token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

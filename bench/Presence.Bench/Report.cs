@@ -57,6 +57,7 @@ internal static class Report
             table.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         AppendRuntimeTable(table, results);
+        ScaleTargets.Append(table, byId);
         Console.Write(table.ToString());
 
         var document = new Dictionary<string, object?>

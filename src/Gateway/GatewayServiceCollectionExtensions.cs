@@ -49,6 +49,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SiloLossSignal>();
         services.TryAddSingleton<PresenceConnectionRegistry>();
         services.AddHostedService(static sp => sp.GetRequiredService<PresenceConnectionRegistry>());
+        services.TryAddSingleton<PresenceHub>();
         services.AddPresenceAdmin();
 
         services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

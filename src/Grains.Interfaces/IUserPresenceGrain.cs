@@ -9,9 +9,10 @@ namespace Presence.Orleans.Grains;
 /// </summary>
 /// <remarks>
 /// Real time: a device's connection registers an <see cref="IPresenceObserver"/> with <see cref="ConnectAsync"/>.
-/// A user with connected devices tells its targets so (<see cref="WatcherConnectionChangedAsync"/>); a target
-/// then sends each change only to connected watchers (<see cref="DeliverPresenceAsync"/>), never activating
-/// the offline ones, and each watcher forwards it to its devices while its subscription is live.
+/// A user with connected devices tells its targets so, and where they are (<see cref="WatcherConnectionChangedAsync"/>);
+/// a target then sends each change only to connected watchers with a live subscription, never activating the offline
+/// ones: once per process holding their devices (<see cref="IPresenceHub"/>), or, for devices without a hub, to the
+/// watcher's grain (<see cref="DeliverPresenceAsync"/>), which forwards it to its devices.
 /// Call contracts: the target-side calls (<c>AddWatcher</c>, <c>RemoveWatcher</c>, <c>GetWatchers</c>,
 /// <c>WatcherConnectionChanged</c>) always interleave — a subscriber awaits them inside its own turn, and two users
 /// subscribing to each other would otherwise wait on each other forever; they never await anything, so
@@ -35,9 +36,11 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// A device connected as <paramref name="resource"/>: the resource logs in (status "1", <c>last_time</c> now)
     /// and <paramref name="device"/> receives this user's changes and the events of its subscriptions. A device
     /// already connected with that resource is told <see cref="SessionEndReason.Replaced"/> and dropped.
+    /// <paramref name="hub"/> is the device's process: the users this one watches send their changes there, once
+    /// per process; without one they come through this grain, once per device.
     /// </summary>
     [Alias("Connect")]
-    Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device);
+    Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device, IPresenceHub? hub = null);
 
     /// <summary>
     /// The device's connection ended: the resource goes offline ("0"); with <paramref name="logout"/> it counts
@@ -56,7 +59,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// answer with their current state: after a silo died, events resume with a version gap at worst.
     /// </summary>
     [OneWay, Alias("RenewDevice")]
-    Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync);
+    Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync, IPresenceHub? hub = null);
 
     /// <summary>
     /// Subscribes this user to each of <paramref name="usernames"/> for <paramref name="expirySeconds"/>,
@@ -76,10 +79,12 @@ public interface IUserPresenceGrain : IGrainWithStringKey
 
     /// <summary>
     /// Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.
-    /// <paramref name="connected"/> and <paramref name="connectionEpoch"/> are as in <see cref="WatcherConnectionChangedAsync"/>.
+    /// <paramref name="connected"/>, <paramref name="connectionEpoch"/> and <paramref name="hubs"/> are as in
+    /// <see cref="WatcherConnectionChangedAsync"/>.
     /// </summary>
     [AlwaysInterleave, Alias("AddWatcher")]
-    Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0);
+    Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
+        IPresenceHub[]? hubs = null);
 
     /// <summary>Target side of unsubscribe, expiry and eviction.</summary>
     [AlwaysInterleave, Alias("RemoveWatcher")]
@@ -93,10 +98,12 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// One way. Target side: the watcher's first device connected, or its last one disconnected. The watcher's
     /// <paramref name="connectionEpoch"/> grows with each such change, so a late, older notice is ignored.
     /// With <paramref name="resync"/> the target answers with its current state (a watcher re-announcing itself
-    /// to a fresh activation may have missed a change).
+    /// to a fresh activation may have missed a change). <paramref name="hubs"/> are the processes holding the
+    /// watcher's devices, where the target sends its changes; null while some device has none, and then the target
+    /// sends them to the watcher's grain (<see cref="DeliverPresenceAsync"/>). The set changing is a change too (a new epoch).
     /// </summary>
     [OneWay, AlwaysInterleave, Alias("WatcherConnectionChanged")]
-    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false);
+    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false, IPresenceHub[]? hubs = null);
 
     /// <summary>One way. Watcher side: a target changed; forwarded to this user's devices while the subscription is live.</summary>
     [OneWay, Alias("DeliverPresence")]

@@ -15,6 +15,12 @@ internal sealed partial class UserPresenceGrain
     /// <summary>Resource → the connection registered for it. In memory: connections re-register with a new activation.</summary>
     private readonly Dictionary<string, IPresenceObserver> _devices = new(StringComparer.Ordinal);
 
+    /// <summary>Resource → the hub of its device's process (null: the device has none). Same keys as <see cref="_devices"/>.</summary>
+    private readonly Dictionary<string, IPresenceHub?> _deviceHubs = new(StringComparer.Ordinal);
+
+    /// <summary>The hubs our targets were last told (with <see cref="_connectionEpoch"/>); null: through this grain.</summary>
+    private IPresenceHub[]? _announcedHubs;
+
     /// <summary>
     /// Grows with each change between "some device connected" and "none": targets keep the newest they heard,
     /// so notices that overtake each other cannot leave a target believing an old state.
@@ -37,7 +43,7 @@ internal sealed partial class UserPresenceGrain
     private IDisposable? _expiryTimer;
     private long? _expiryTimerDueAt;
 
-    public async Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device)
+    public async Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device, IPresenceHub? hub = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
@@ -57,12 +63,12 @@ internal sealed partial class UserPresenceGrain
             LogDeviceReplaced(GrainKey, resource);
             _ = replaced.OnSessionEnded(SessionEndReason.Replaced);
         }
-        AddDevice(resource, device, resync: false);
+        AddDevice(resource, device, hub, resync: false);
         Publish();
         return Snapshot();
     }
 
-    public async Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync)
+    public async Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync, IPresenceHub? hub = null)
     {
         if (_devices.TryGetValue(resource, out var current))
         {
@@ -79,20 +85,29 @@ internal sealed partial class UserPresenceGrain
         if (State.Resources.TryGetValue(resource, out var state) && state.Connected && state.Status != OfflineStatus)
         {
             // Our predecessor held this device: take it back as it is, no login, and catch up with our targets.
-            AddDevice(resource, device, resync: true);
+            AddDevice(resource, device, hub, resync: true);
             return;
         }
-        await ConnectAsync(resource, device); // its resource went offline meanwhile: a login again
+        await ConnectAsync(resource, device, hub); // its resource went offline meanwhile: a login again
     }
 
-    /// <summary>Registers (or replaces) the device of a resource; the first device announces us to our targets.</summary>
-    private void AddDevice(string resource, IPresenceObserver device, bool resync)
+    /// <summary>
+    /// Registers (or replaces) the device of a resource; the first device announces us to our targets, and so does a
+    /// device that changes where they deliver (a new process).
+    /// </summary>
+    private void AddDevice(string resource, IPresenceObserver device, IPresenceHub? hub, bool resync)
     {
         var wasConnected = _devices.Count > 0;
         _devices[resource] = device;
+        _deviceHubs[resource] = hub;
         _leaseRenewedAt[resource] = Stopwatch.GetTimestamp();
         if (!wasConnected)
             OnDevicesConnectedChanged(connected: true, resync);
+        else if (!SameHubs(DeliveryHubs(), _announcedHubs))
+        {
+            _connectionEpoch = NextConnectionEpoch();
+            AnnounceConnection(connected: true, resync);
+        }
         else if (resync)
             AnnounceConnection(connected: true, resync: true);
         ReportGauges();
@@ -123,10 +138,8 @@ internal sealed partial class UserPresenceGrain
             return Snapshot(); // replaced (or evicted): the resource belongs to a newer connection
 
         // The connection is gone whatever the write does.
-        _devices.Remove(resource);
-        _leaseRenewedAt.Remove(resource);
-        if (_devices.Count == 0)
-            OnDevicesConnectedChanged(connected: false);
+        RemoveDevice(resource);
+        OnDevicesRemoved();
         ReportGauges();
         LogDeviceDisconnected(GrainKey, resource, logout, _devices.Count);
 
@@ -158,15 +171,71 @@ internal sealed partial class UserPresenceGrain
         ArmLeaseTimer(connected);
     }
 
-    /// <summary>Tells each live target whether we have devices; with <paramref name="resync"/> they answer with their state.</summary>
+    /// <summary>
+    /// Tells each live target whether we have devices and where; with <paramref name="resync"/> they answer with their state.
+    /// </summary>
     private void AnnounceConnection(bool connected, bool resync)
     {
+        var hubs = _announcedHubs = connected ? DeliveryHubs() : null;
         var now = NowSeconds();
         foreach (var (target, expiresAt) in _subscriptions)
         {
             if (expiresAt > now)
-                _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch, resync);
+                _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch, resync, hubs);
         }
+    }
+
+    private void RemoveDevice(string resource)
+    {
+        _devices.Remove(resource);
+        _deviceHubs.Remove(resource);
+        _leaseRenewedAt.Remove(resource);
+    }
+
+    /// <summary>After devices left: the last one is a change of connection; a process no longer holding any is a change of where.</summary>
+    private void OnDevicesRemoved()
+    {
+        if (_devices.Count == 0)
+            OnDevicesConnectedChanged(connected: false);
+        else if (!SameHubs(DeliveryHubs(), _announcedHubs))
+        {
+            _connectionEpoch = NextConnectionEpoch();
+            AnnounceConnection(connected: true, resync: false);
+        }
+    }
+
+    /// <summary>
+    /// Where our targets send our events: the distinct hubs of our devices' processes; null (through this grain) when
+    /// we have no device, or when some device has no hub.
+    /// </summary>
+    private IPresenceHub[]? DeliveryHubs()
+    {
+        if (_devices.Count == 0)
+            return null;
+        List<IPresenceHub>? hubs = null;
+        foreach (var hub in _deviceHubs.Values)
+        {
+            if (hub is null)
+                return null;
+            if (hubs is null || !hubs.Exists(h => h.GetGrainId() == hub.GetGrainId()))
+                (hubs ??= []).Add(hub);
+        }
+        return hubs?.ToArray();
+    }
+
+    /// <summary>Whether two hub sets name the same processes (null equals null only).</summary>
+    internal static bool SameHubs(IPresenceHub[]? a, IPresenceHub[]? b)
+    {
+        if (ReferenceEquals(a, b))
+            return true;
+        if (a is null || b is null || a.Length != b.Length)
+            return false;
+        foreach (var hub in a)
+        {
+            if (!Array.Exists(b, h => h.GetGrainId() == hub.GetGrainId()))
+                return false;
+        }
+        return true;
     }
 
     private void ArmLeaseTimer(bool devicesConnected)
@@ -195,16 +264,17 @@ internal sealed partial class UserPresenceGrain
     {
         if (_devices.Count == 0)
             return;
+        var removed = false;
         foreach (var (resource, device) in _devices)
         {
             if (State.Resources.ContainsKey(resource))
                 continue;
-            _devices.Remove(resource);
-            _leaseRenewedAt.Remove(resource);
+            RemoveDevice(resource);
             _ = device.OnSessionEnded(SessionEndReason.Replaced);
+            removed = true;
         }
-        if (_devices.Count == 0)
-            OnDevicesConnectedChanged(connected: false);
+        if (removed)
+            OnDevicesRemoved();
     }
 
     public Task DeliverPresenceAsync(PresenceSnapshot presence)
@@ -237,7 +307,7 @@ internal sealed partial class UserPresenceGrain
     {
         var name = NormalizeUsername(target);
         if (_devices.Count > 0 && _subscriptions.TryGetValue(name, out var expiresAt) && expiresAt > NowSeconds())
-            _ = UserGrain(name).WatcherConnectionChangedAsync(_user.Username, true, _connectionEpoch, resync: true);
+            _ = UserGrain(name).WatcherConnectionChangedAsync(_user.Username, true, _connectionEpoch, resync: true, _announcedHubs);
         return Task.CompletedTask;
     }
 

@@ -1,12 +1,25 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>
-/// Fan-out of changes: to this user's own devices and to connected watchers only, one way, coalesced.
+/// Fan-out of changes: to this user's own devices and to connected watchers only, one way, coalesced — once per
+/// process holding watchers' devices (<see cref="IPresenceHub"/>), or per watcher grain for devices without a hub.
 /// </summary>
 internal sealed partial class UserPresenceGrain
 {
+    /// <summary>
+    /// Watchers named per delivery at most: a large fan-out goes out as several messages per process, which bounds a
+    /// message's size and lets the process start writing while the rest is on its way.
+    /// </summary>
+    internal const int MaxWatchersPerDelivery = 4096;
+
     /// <summary>Watchers with connected devices (a subset of <c>_watchers</c>): the only ones a change is sent to.</summary>
     private readonly HashSet<string> _connectedWatchers = new(StringComparer.Ordinal);
+
+    /// <summary>Connected watchers whose devices all have hubs → those hubs; the others get changes through their grain.</summary>
+    private readonly Dictionary<string, IPresenceHub[]> _watcherHubs = new(StringComparer.Ordinal);
+
+    /// <summary>The hub set last stored: watchers on the same processes share one array.</summary>
+    private IPresenceHub[]? _lastHubs;
 
     /// <summary>Newest connection epoch heard from each watcher; older notices are ignored.</summary>
     private readonly Dictionary<string, long> _watcherEpochs = new(StringComparer.Ordinal);
@@ -14,28 +27,38 @@ internal sealed partial class UserPresenceGrain
     private IDisposable? _windowTimer;
     private bool _publishPending;
 
-    public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false)
+    public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false,
+        IPresenceHub[]? hubs = null)
     {
         var watcher = NormalizeUsername(subscriber);
-        if (ApplyWatcherConnection(watcher, connected, connectionEpoch) && resync && _connectedWatchers.Contains(watcher)
+        if (ApplyWatcherConnection(watcher, connected, connectionEpoch, hubs) && resync && _connectedWatchers.Contains(watcher)
             && _watchers.TryGetValue(watcher, out var expiresAt) && expiresAt > NowSeconds())
         {
-            // The watcher drops it unless it is newer than what it already forwarded.
-            _ = UserGrain(watcher).DeliverPresenceAsync(Snapshot());
+            // The devices drop it unless it is newer than what they already have.
+            SendTo(watcher, Snapshot());
         }
         return Task.CompletedTask;
     }
 
     /// <summary>Records a watcher's connection state unless an older notice; returns whether it was applied.</summary>
-    private bool ApplyWatcherConnection(string watcher, bool connected, long epoch)
+    private bool ApplyWatcherConnection(string watcher, bool connected, long epoch, IPresenceHub[]? hubs)
     {
         if (_watcherEpochs.TryGetValue(watcher, out var known) && epoch < known)
             return false;
         _watcherEpochs[watcher] = epoch;
         if (connected && _watchers.ContainsKey(watcher))
+        {
             _connectedWatchers.Add(watcher);
+            if (hubs is { Length: > 0 })
+                _watcherHubs[watcher] = SameHubs(hubs, _lastHubs) ? _lastHubs! : _lastHubs = hubs;
+            else
+                _watcherHubs.Remove(watcher);
+        }
         else
+        {
             _connectedWatchers.Remove(watcher);
+            _watcherHubs.Remove(watcher);
+        }
         UpdateKeepAlive();
         return true;
     }
@@ -43,8 +66,22 @@ internal sealed partial class UserPresenceGrain
     private void ForgetWatcherConnection(string watcher)
     {
         _watcherEpochs.Remove(watcher);
+        _watcherHubs.Remove(watcher);
         if (_connectedWatchers.Remove(watcher))
             UpdateKeepAlive();
+    }
+
+    /// <summary>One watcher's copy of a snapshot: through the hubs of its devices' processes, or its grain.</summary>
+    private void SendTo(string watcher, PresenceSnapshot snapshot)
+    {
+        if (_watcherHubs.TryGetValue(watcher, out var hubs))
+        {
+            var delivery = new HubDelivery(_user.Org, _user.App, snapshot, [watcher]);
+            foreach (var hub in hubs)
+                _ = hub.OnPresenceChanged(delivery);
+        }
+        else
+            _ = UserGrain(watcher).DeliverPresenceAsync(snapshot);
     }
 
     /// <summary>
@@ -78,8 +115,11 @@ internal sealed partial class UserPresenceGrain
     }
 
     /// <summary>
-    /// One one-way message per own device and per connected watcher with a live subscription: nothing is awaited
-    /// and offline watchers are never activated. Each watcher grain checks its own subscription again on arrival.
+    /// One-way messages only, nothing awaited, offline watchers never activated: one per own device; for connected
+    /// watchers with a live subscription, one per process holding their devices (naming them, in chunks of
+    /// <see cref="MaxWatchersPerDelivery"/>), and one per watcher grain for the watchers whose devices have no hub
+    /// (the grain checks its own subscription again on arrival). The subscription check here is what keeps an
+    /// ended subscription's events from a hub.
     /// </summary>
     private void FanOut(PresenceSnapshot snapshot)
     {
@@ -90,20 +130,52 @@ internal sealed partial class UserPresenceGrain
 
         var now = NowSeconds();
         List<string>? ended = null;
+        List<(IPresenceHub Hub, List<string> Watchers)>? batches = null;
         foreach (var watcher in _connectedWatchers)
         {
-            if (_watchers.TryGetValue(watcher, out var expiresAt) && expiresAt > now)
-                _ = UserGrain(watcher).DeliverPresenceAsync(snapshot);
-            else
+            if (!_watchers.TryGetValue(watcher, out var expiresAt) || expiresAt <= now)
                 (ended ??= []).Add(watcher);
+            else if (_watcherHubs.TryGetValue(watcher, out var hubs))
+            {
+                foreach (var hub in hubs)
+                    BatchOf(batches ??= [], hub).Add(watcher);
+            }
+            else
+                _ = UserGrain(watcher).DeliverPresenceAsync(snapshot);
+        }
+        if (batches is not null)
+        {
+            foreach (var (hub, watchers) in batches)
+            {
+                for (var start = 0; start < watchers.Count; start += MaxWatchersPerDelivery)
+                {
+                    var chunk = watchers.GetRange(start, Math.Min(MaxWatchersPerDelivery, watchers.Count - start)).ToArray();
+                    _ = hub.OnPresenceChanged(new HubDelivery(_user.Org, _user.App, snapshot, chunk));
+                }
+            }
         }
         if (ended is not null)
         {
             // Their subscriptions ended; a renewal re-admits them as connected.
             foreach (var watcher in ended)
+            {
                 _connectedWatchers.Remove(watcher);
+                _watcherHubs.Remove(watcher);
+            }
             UpdateKeepAlive();
         }
         LogFannedOut(GrainKey, snapshot.Version, _connectedWatchers.Count);
+    }
+
+    private static List<string> BatchOf(List<(IPresenceHub Hub, List<string> Watchers)> batches, IPresenceHub hub)
+    {
+        foreach (var (known, watchers) in batches)
+        {
+            if (ReferenceEquals(known, hub) || known.GetGrainId() == hub.GetGrainId())
+                return watchers;
+        }
+        var added = new List<string>();
+        batches.Add((hub, added));
+        return added;
     }
 }

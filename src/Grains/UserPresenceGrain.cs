@@ -303,7 +303,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         // 1. Each target admits us (or is full). Targets never call back (no A → B → A chain); crossed
         //    subscriptions are the runtime caveat noted on the class.
         var calls = targets
-            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, _devices.Count > 0, _connectionEpoch)))
+            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, _devices.Count > 0, _connectionEpoch, _announcedHubs)))
             .ToList();
         var accepted = new Dictionary<string, PresenceSnapshot>(StringComparer.Ordinal);
         var failed = new List<string>();
@@ -531,7 +531,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     {
         var calls = targets
             .Select(target => (Target: target, Call: _subscriptions.TryGetValue(target, out var previous)
-                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, _devices.Count > 0, _connectionEpoch)
+                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, _devices.Count > 0, _connectionEpoch, _announcedHubs)
                 : UserGrain(target).RemoveWatcherAsync(_user.Username)))
             .ToList();
         foreach (var (target, call) in calls)
@@ -571,7 +571,8 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
     // ---- Target side: only memory; the subscriber writes the rows, and we never call it. ----
 
-    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0)
+    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
+        IPresenceHub[]? hubs = null)
     {
         var name = NormalizeUsername(subscriber);
         if (!IsValidUsername(name) || name == _user.Username)
@@ -590,7 +591,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             }
         }
         _watchers[name] = expiresAtUnixSeconds;
-        ApplyWatcherConnection(name, connected, connectionEpoch);
+        ApplyWatcherConnection(name, connected, connectionEpoch, hubs);
         return Task.FromResult(new WatchResult(true, Snapshot()));
     }
 

@@ -14,7 +14,8 @@ namespace Presence.Orleans.Gateway;
 /// true (never by default) and guarded by the operator credential, like the admin routes:
 /// <list type="bullet">
 /// <item><c>POST /bench/broadcast?uid=&amp;ext=</c>: one presence event of <c>uid</c> written to every socket of this
-/// process through the same connection path a grain's event takes, with no grain involved — the fan-out baseline.</item>
+/// process the way a grain's change reaches them (<see cref="PresenceHub"/>: one frame serialized once), with no grain
+/// involved — the fan-out baseline.</item>
 /// <item><c>POST /bench/activate?from=&amp;count=</c>: activates <c>count</c> empty grains — the reference for memory per
 /// activation.</item>
 /// </list>
@@ -41,7 +42,7 @@ public static class BenchApi
         return endpoints;
     }
 
-    internal static Results<Ok<BenchCountResponse>, EasemobError> Broadcast(string? uid, string? ext, PresenceConnectionRegistry registry)
+    internal static Results<Ok<BenchCountResponse>, EasemobError> Broadcast(string? uid, string? ext, PresenceHub hub)
     {
         if (uid is null || !PresenceValidation.IsValidUsername(uid))
             return EasemobError.IllegalArgument("uid is not legal: 1-64 characters of A-Z a-z 0-9 _ - .");
@@ -52,13 +53,7 @@ public static class BenchApi
         {
             ChangedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
-        var count = 0;
-        foreach (var connection in registry.Connections)
-        {
-            connection.OnPresenceChanged(snapshot);
-            count++;
-        }
-        return TypedResults.Ok(new BenchCountResponse(count));
+        return TypedResults.Ok(new BenchCountResponse(hub.Broadcast(snapshot)));
     }
 
     internal static async Task<Results<Ok<BenchCountResponse>, EasemobError>> ActivateAsync(long? from, int? count, IGrainFactory grains)

@@ -29,14 +29,15 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     private bool _dropPending;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
-    private (IUserPresenceGrain Grain, IPresenceObserver Device)? _registration;
+    private (IUserPresenceGrain Grain, IPresenceObserver Device, IPresenceHub Hub)? _registration;
 
     /// <summary>Newest version sent of each user this device hears of (watched users and its own).</summary>
     private readonly Dictionary<string, long> _newestVersions = new(StringComparer.Ordinal);
 
-    public PresenceConnection(string user, string resource, PresenceSocketSession session, PresenceSocketOptions options, ILogger logger)
+    public PresenceConnection(UserKey user, string resource, PresenceSocketSession session, PresenceSocketOptions options, ILogger logger)
     {
-        User = user;
+        Key = user;
+        User = user.ToString();
         Resource = resource;
         _session = session;
         _options = options;
@@ -48,6 +49,9 @@ internal sealed partial class PresenceConnection : IPresenceObserver
         });
         _requests = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxPendingRequests) { SingleReader = true, SingleWriter = true });
     }
+
+    /// <summary>The connection's user.</summary>
+    public UserKey Key { get; }
 
     /// <summary>The user key (<c>org/app/username</c>), for logs.</summary>
     public string User { get; }
@@ -69,16 +73,35 @@ internal sealed partial class PresenceConnection : IPresenceObserver
 
     public Task OnPresenceChanged(PresenceSnapshot presence)
     {
-        // Orleans does not keep the order of one-way messages, so a snapshot may arrive after a newer one of the same
-        // user: it is dropped, so the device sees versions only grow (a gap at worst; every event is a full state).
+        if (IsNewer(presence))
+            Enqueue(SocketFrames.Event(presence, Timing));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An event of a watched user through this process's hub: <paramref name="frame"/> is serialized once for every
+    /// socket it goes to (a connection that asked for timings gets its own, with <c>changed_at</c>).
+    /// </summary>
+    public void Deliver(PresenceSnapshot presence, SerializedEventFrame frame)
+    {
+        if (IsNewer(presence))
+            Enqueue(Timing ? SocketFrames.Event(presence, timing: true) : frame);
+    }
+
+    /// <summary>
+    /// Orleans does not keep the order of one-way messages, so a snapshot may arrive after a newer one of the same
+    /// user (or twice, by two paths): it is dropped, so the device sees versions only grow (a gap at worst; every
+    /// event is a full state).
+    /// </summary>
+    private bool IsNewer(PresenceSnapshot presence)
+    {
         lock (_newestVersions)
         {
             if (_newestVersions.TryGetValue(presence.Uid, out var newest) && presence.Version <= newest)
-                return Task.CompletedTask;
+                return false;
             _newestVersions[presence.Uid] = presence.Version;
+            return true;
         }
-        Enqueue(SocketFrames.Event(presence, Timing));
-        return Task.CompletedTask;
     }
 
     public Task OnSubscriptionEnded(string uid, SubscriptionEndReason reason)
@@ -98,20 +121,20 @@ internal sealed partial class PresenceConnection : IPresenceObserver
         return Task.CompletedTask;
     }
 
-    /// <summary>The grain this connection is registered with, and how the grain sees it; set once connected.</summary>
-    public void Attach(IUserPresenceGrain grain, IPresenceObserver device) => _registration = (grain, device);
+    /// <summary>The grain this connection is registered with, how the grain sees it and this process's hub; set once connected.</summary>
+    public void Attach(IUserPresenceGrain grain, IPresenceObserver device, IPresenceHub hub) => _registration = (grain, device, hub);
 
     /// <summary>Renews this device's lease with its grain (one way); with <paramref name="resync"/> the user catches up with its targets.</summary>
     public void Renew(bool resync)
     {
-        if (_registration is not var (grain, device))
+        if (_registration is not var (grain, device, hub))
             return;
         lock (_closeLock)
         {
             if (_closeRequested)
                 return;
         }
-        _ = grain.RenewDeviceAsync(Resource, device, resync);
+        _ = grain.RenewDeviceAsync(Resource, device, resync, hub);
     }
 
     /// <summary>The close code the connection ended with: ours when we closed it, the client's, or 1006 (abnormal: lost).</summary>
@@ -289,6 +312,12 @@ internal sealed partial class PresenceConnection : IPresenceObserver
             {
                 if (Volatile.Read(ref _dropPending))
                     break;
+                if (frame is SerializedEventFrame serialized)
+                {
+                    await socket.SendAsync(serialized.Utf8, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+                    PresenceMetrics.EventDelivered(serialized.ChangedAtUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    continue;
+                }
                 await socket.SendAsync(SocketFrames.Serialize(frame), WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
                 if (frame is PresenceEventFrame presence)
                     PresenceMetrics.EventDelivered(presence.ChangedAtUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

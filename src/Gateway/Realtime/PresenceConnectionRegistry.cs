@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
 
@@ -18,6 +19,7 @@ internal sealed class PresenceConnectionRegistry(
     private const int ResyncRounds = 4;
 
     private readonly ConcurrentDictionary<PresenceConnection, byte> _connections = new();
+    private readonly ConcurrentDictionary<UserKey, PresenceConnection[]> _byUser = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private int _resyncRoundsLeft;
     private CancellationTokenRegistration _stopping;
@@ -26,9 +28,30 @@ internal sealed class PresenceConnectionRegistry(
 
     public IReadOnlyCollection<PresenceConnection> Connections => [.. _connections.Keys];
 
-    public void Add(PresenceConnection connection) => _connections.TryAdd(connection, 0);
+    /// <summary>The open connections of one user (its devices on this process); empty when none.</summary>
+    public PresenceConnection[] ConnectionsOf(UserKey user) => _byUser.TryGetValue(user, out var connections) ? connections : [];
 
-    public void Remove(PresenceConnection connection) => _connections.TryRemove(connection, out _);
+    public void Add(PresenceConnection connection)
+    {
+        if (_connections.TryAdd(connection, 0))
+            _byUser.AddOrUpdate(connection.Key, static (_, c) => [c], static (_, existing, c) => [.. existing, c], connection);
+    }
+
+    public void Remove(PresenceConnection connection)
+    {
+        if (!_connections.TryRemove(connection, out _))
+            return;
+        // Copy on write: readers (the hub) enumerate an array that never changes under them.
+        while (_byUser.TryGetValue(connection.Key, out var existing))
+        {
+            var remaining = Array.FindAll(existing, c => c != connection);
+            var replaced = remaining.Length == 0
+                ? _byUser.TryRemove(new KeyValuePair<UserKey, PresenceConnection[]>(connection.Key, existing))
+                : _byUser.TryUpdate(connection.Key, remaining, existing);
+            if (replaced)
+                return;
+        }
+    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {

@@ -53,16 +53,17 @@ internal static partial class PresenceSocketApi
         var logger = services.Loggers.CreateLogger(typeof(PresenceSocketApi).FullName!);
         var session = new PresenceSocketSession(user, resource!, services.Grains, services.LocalSnapshots, services.Limits.Value, options, services.Clock,
             services.Loggers.CreateLogger<PresenceSocketSession>());
-        var connection = new PresenceConnection(user.ToString(), resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>())
+        var connection = new PresenceConnection(user, resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>())
         {
             Timing = request.Query[TimingQuery] is { Count: 1 } timing && timing[0] == "1",
         };
         var device = services.Grains.CreateObjectReference<IPresenceObserver>(connection);
+        var hub = services.Hub.Reference;
         var grain = services.Grains.GetUserGrain(user);
         try
         {
             // Before the upgrade, so that a failure (storage down) is still an HTTP answer with the error body.
-            await GrainCallFailures.RetryOnceAsync(() => grain.ConnectAsync(resource!, device));
+            await GrainCallFailures.RetryOnceAsync(() => grain.ConnectAsync(resource!, device, hub));
         }
         catch
         {
@@ -70,7 +71,7 @@ internal static partial class PresenceSocketApi
             throw;
         }
 
-        connection.Attach(grain, device);
+        connection.Attach(grain, device, hub);
         services.Connections.Add(connection);
         try
         {

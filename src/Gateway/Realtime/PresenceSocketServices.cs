@@ -14,5 +14,6 @@ internal readonly record struct PresenceSocketServices(
     IOptions<PresenceLimits> Limits,
     IOptions<PresenceSocketOptions> Options,
     PresenceConnectionRegistry Connections,
+    PresenceHub Hub,
     TimeProvider Clock,
     ILoggerFactory Loggers);

@@ -50,6 +50,12 @@ public sealed class PresenceLimits
     /// </summary>
     public TimeSpan ConnectionCheckPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Watchers named in one fan-out message to a process (<see cref="IPresenceHub"/>): a larger fan-out goes as
+    /// several, which bounds a message's size and lets the process start writing while the rest is on its way.
+    /// </summary>
+    public int MaxWatchersPerDelivery { get; set; } = 4096;
+
     /// <summary>How long a fresh activation waits for devices to reconnect before their resources go offline.</summary>
     public TimeSpan OrphanedConnectionTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -14,6 +14,7 @@ internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
         RequirePositive(options.MaxExpirySeconds, nameof(PresenceLimits.MaxExpirySeconds), failures);
         RequirePositive(options.MaxUsersPerRestCall, nameof(PresenceLimits.MaxUsersPerRestCall), failures);
         RequirePositive(options.MaxPageSize, nameof(PresenceLimits.MaxPageSize), failures);
+        RequirePositive(options.MaxWatchersPerDelivery, nameof(PresenceLimits.MaxWatchersPerDelivery), failures);
         RequirePositive(options.MaxRequestBodyBytes, nameof(PresenceLimits.MaxRequestBodyBytes), failures);
         RequireNotNegative(options.ExtGracePeriod, nameof(PresenceLimits.ExtGracePeriod), failures);
         RequireNotNegative(options.CoalescingWindow, nameof(PresenceLimits.CoalescingWindow), failures);

@@ -6,12 +6,6 @@ namespace Presence.Orleans.Grains;
 /// </summary>
 internal sealed partial class UserPresenceGrain
 {
-    /// <summary>
-    /// Watchers named per delivery at most: a large fan-out goes out as several messages per process, which bounds a
-    /// message's size and lets the process start writing while the rest is on its way.
-    /// </summary>
-    internal const int MaxWatchersPerDelivery = 4096;
-
     /// <summary>Watchers with connected devices (a subset of <c>_watchers</c>): the only ones a change is sent to.</summary>
     private readonly HashSet<string> _connectedWatchers = new(StringComparer.Ordinal);
 
@@ -117,7 +111,7 @@ internal sealed partial class UserPresenceGrain
     /// <summary>
     /// One-way messages only, nothing awaited, offline watchers never activated: one per own device; for connected
     /// watchers with a live subscription, one per process holding their devices (naming them, in chunks of
-    /// <see cref="MaxWatchersPerDelivery"/>), and one per watcher grain for the watchers whose devices have no hub
+    /// <see cref="PresenceLimits.MaxWatchersPerDelivery"/>), and one per watcher grain for the watchers whose devices have no hub
     /// (the grain checks its own subscription again on arrival). The subscription check here is what keeps an
     /// ended subscription's events from a hub.
     /// </summary>
@@ -147,9 +141,10 @@ internal sealed partial class UserPresenceGrain
         {
             foreach (var (hub, watchers) in batches)
             {
-                for (var start = 0; start < watchers.Count; start += MaxWatchersPerDelivery)
+                var size = _limits.MaxWatchersPerDelivery;
+                for (var start = 0; start < watchers.Count; start += size)
                 {
-                    var chunk = watchers.GetRange(start, Math.Min(MaxWatchersPerDelivery, watchers.Count - start)).ToArray();
+                    var chunk = watchers.GetRange(start, Math.Min(size, watchers.Count - start)).ToArray();
                     _ = hub.OnPresenceChanged(new HubDelivery(_user.Org, _user.App, snapshot, chunk));
                 }
             }

@@ -29,7 +29,7 @@ internal sealed class TestApp(PresenceCluster cluster)
     /// <summary>The id Orleans files the user under: activations, stored state and reminders.</summary>
     public GrainId GrainId(string username) => global::Orleans.Runtime.GrainId.Create(UserPresenceGrain.GrainTypeName, Key(username).ToString());
 
-    public Task<TestDevice> ConnectAsync(string username, string resource) => TestDevice.ConnectAsync(this, username, resource);
+    public Task<TestDevice> ConnectAsync(string username, string resource, TestHub? hub = null) => TestDevice.ConnectAsync(this, username, resource, hub);
 
     /// <summary>Subscriptions stored for <paramref name="subscriber"/>: target username → expiry (Unix seconds).</summary>
     public async Task<Dictionary<string, long>> RowsOfSubscriberAsync(string subscriber)

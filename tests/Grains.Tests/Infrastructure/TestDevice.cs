@@ -31,11 +31,12 @@ internal sealed class TestDevice : IPresenceObserver
     /// <summary>What the grain holds: a reference to this object.</summary>
     public IPresenceObserver Reference { get; private set; } = null!;
 
-    public static async Task<TestDevice> ConnectAsync(TestApp app, string username, string resource)
+    /// <param name="hub">The process's hub the device registers with (as our gateways' devices do); none by default.</param>
+    public static async Task<TestDevice> ConnectAsync(TestApp app, string username, string resource, TestHub? hub = null)
     {
         var device = new TestDevice(app.User(username), resource);
         device.Reference = app.Cluster.Client.CreateObjectReference<IPresenceObserver>(device);
-        await device.User.ConnectAsync(resource, device.Reference);
+        await device.User.ConnectAsync(resource, device.Reference, hub?.Reference);
         return device;
     }
 

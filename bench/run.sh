@@ -300,16 +300,17 @@ run_scenarios() {
 }
 
 # Fan-out through a cluster: 3 silos and 2 gateways on the throwaway PostgreSQL, the watchers' sockets split over the
-# gateways, the changes sent to the first. CPU and memory figures are the first gateway's.
+# gateways, the changes sent to the first. Silo CPU is the 3 silos'; memory and peak RSS are the first gateway's.
 run_cluster_fanout() {
-  local id="fanout-$CLUSTER_FANOUT-cluster" token urls
+  local id="fanout-$CLUSTER_FANOUT-cluster" token urls silos
   want "$id" || return 0
   [[ -n $PG_PORT ]] || start_postgres 600
   start_topology fanout-cluster 3 2 "${BENCH_CLUSTER_BASE_PORT:-7600}" bench_fanout_cluster
   urls=$(awk '$1 ~ /^gateway[0-9]+$/ { print $3 }' "$WORK/fanout-cluster.out" | paste -sd, -)
+  silos=$(awk '$1 ~ /^silo[0-9]+$/ { print $2 }' "$WORK/fanout-cluster.out" | paste -sd, -)
   token=$(bench token --url "$SERVER_URL")
   log "fan-out to $CLUSTER_FANOUT WebSockets through the cluster (gateways $urls)"
-  scenario bench fanout --url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS" --ws-urls "$urls" \
+  scenario bench fanout --url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS" --ws-urls "$urls" --silo-pids "$silos" \
     --id "$id" --name "fan-out to $(fmt "$CLUSTER_FANOUT") WebSockets, 3 silos + 2 gateways" \
     --subscribers "$CLUSTER_FANOUT" --changes "$FANOUT_CHANGES" --rate 2
   stop_server

@@ -22,7 +22,7 @@ internal static class BenchCommands
           mem-users   --id ID --name N --url U --token T --pid P --out F --users N [--concurrency 64]
           mem-subs    --id ID --name N --url U --token T --pid P --out F --users N --subscribers M [--concurrency 16]
           mem-bare-activation --id ID --name N --url U --token T --pid P --out F --activations N
-          mem-sockets --id ID --name N --url U --token T --pid P --out F --sockets N
+          mem-sockets --id ID --name N --url U --token T --pid P --out F --sockets N [--hold SECONDS]
           fanout      --id ID --name N --url U --token T --pid P --out F --subscribers N [--rate 2 --changes 20 --broadcast --ws-urls U1,U2]
           report      --in F --json F [--mode quick|full --storage memory|postgres]
         """;

@@ -4,23 +4,24 @@ using System.Globalization;
 namespace Presence.Orleans.Bench;
 
 /// <summary>
-/// CPU spent during a scenario, in cores, from /proc: by the whole machine, by the silo, by the load generator,
-/// and the rest — other work on the machine, which makes a run noisy (the benchmarks share the 2 cores).
+/// CPU spent during a scenario, in cores, from /proc: by the whole machine, by the silo (the sum of several
+/// processes when given several: a cluster's silos), by the load generator, and the rest — other work on the
+/// machine, which makes a run noisy (the benchmarks share the 2 cores).
 /// </summary>
 internal sealed class CpuMeter
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
-    private readonly int _siloPid;
+    private readonly int[] _siloPids;
     private readonly (long Busy, long Total) _machineStart;
     private readonly long _siloStart;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly TimeSpan _selfStart = Process.GetCurrentProcess().TotalProcessorTime;
 
-    public CpuMeter(int siloPid)
+    public CpuMeter(params int[] siloPids)
     {
-        _siloPid = siloPid;
+        _siloPids = siloPids;
         _machineStart = Machine();
-        _siloStart = ProcessTicks(siloPid) ?? 0;
+        _siloStart = SiloTicks(0);
     }
 
     /// <summary>Adds cpu_* metrics; <paramref name="loadGeneratorSeconds"/> is the CPU time of a child load generator (wrk).</summary>
@@ -28,7 +29,7 @@ internal sealed class CpuMeter
     {
         var seconds = _clock.Elapsed.TotalSeconds;
         var machine = Machine();
-        var silo = (ProcessTicks(_siloPid) ?? _siloStart) - _siloStart;
+        var silo = SiloTicks(_siloStart) - _siloStart;
         var self = (Process.GetCurrentProcess().TotalProcessorTime - _selfStart).TotalSeconds;
         var totalTicks = machine.Total - _machineStart.Total;
         var busyShare = totalTicks > 0 ? (double)(machine.Busy - _machineStart.Busy) / totalTicks : 0;
@@ -41,6 +42,19 @@ internal sealed class CpuMeter
         metrics["cpu_window_seconds"] = Math.Round(seconds, 3);
         metrics["cpu_loadgen_cores"] = Math.Round(loadCores, 2);
         metrics["cpu_other_cores"] = Math.Round(Math.Max(0, machineCores - siloCores - loadCores), 2);
+    }
+
+    /// <summary>The silo processes' ticks; <paramref name="fallback"/> once one is gone.</summary>
+    private long SiloTicks(long fallback)
+    {
+        long sum = 0;
+        foreach (var pid in _siloPids)
+        {
+            if (ProcessTicks(pid) is not { } ticks)
+                return fallback;
+            sum += ticks;
+        }
+        return sum;
     }
 
     /// <summary>utime + stime of a process in clock ticks; null once it is gone.</summary>

@@ -37,6 +37,10 @@ internal static class FanoutScenario
         var silo = new SiloProcess(options.Int("pid"));
         using var rest = BenchCommands.Rest(options, concurrency);
         var limit = TimeSpan.FromSeconds(options.Int("seconds", 300));
+        // The processes whose CPU is "silo CPU": the server under load, or a cluster's silos (--silo-pids), whose
+        // grains do the fan-out while gateways write the sockets.
+        var siloPids = options.Get("silo-pids", silo.Pid.ToString(CultureInfo.InvariantCulture)).Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         var wsUrls = options.Get("ws-urls", rest.BaseUrl).Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(u => u.TrimEnd('/').Replace("http://", "ws://", StringComparison.Ordinal) + rest.Prefix + "/ws").ToArray();
 
@@ -105,8 +109,9 @@ internal static class FanoutScenario
 
         // 4. Changes at a fixed rate, each timestamped in ext; then wait for the deliveries to drain.
         var counters = RuntimeCounters.TryStart(silo.Pid);
-        var cpu = new CpuMeter(silo.Pid);
+        var cpu = new CpuMeter(siloPids);
         var interval = TimeSpan.FromSeconds(1 / rate);
+        var acknowledged = new LatencyRecorder(); // each change's own request: part of every delivery's latency
         var start = Stopwatch.GetTimestamp();
         for (var seq = 1; seq <= changes; seq++)
         {
@@ -114,7 +119,9 @@ internal static class FanoutScenario
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
             if (wait > TimeSpan.Zero)
                 await Task.Delay(wait);
+            var sent = Stopwatch.GetTimestamp();
             await change(seq, 0);
+            acknowledged.Add(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
         }
         for (var seq = 1; seq <= changes; seq++)
             await tracker.WaitAsync(seq, connected, DrainTimeout);
@@ -130,7 +137,7 @@ internal static class FanoutScenario
 
         // 5. What the silo spends with the sockets open and nothing happening (keep-alives, lease renewals, timers), measured
         //    after the drain, so that the CPU per event counts the events only.
-        var idle = new CpuMeter(silo.Pid);
+        var idle = new CpuMeter(siloPids);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var idleMetrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
         idle.Stop(idleMetrics);
@@ -144,6 +151,7 @@ internal static class FanoutScenario
         metrics["subscribers"] = subscribers;
         metrics["connections"] = connected;
         metrics["servers"] = wsUrls.Length;
+        metrics["silo_processes"] = siloPids.Length;
         metrics["changes"] = changes;
         metrics["change_rate_per_s"] = rate;
         metrics["events_expected"] = expected;
@@ -151,6 +159,8 @@ internal static class FanoutScenario
         metrics["events_out_of_order"] = tracker.OutOfOrder;
         metrics["seconds"] = elapsed.TotalSeconds;
         metrics["max_ms"] = tracker.Latency.Percentile(100) / 1000;
+        metrics["change_request_p50_ms"] = Math.Round(acknowledged.Percentile(50) / 1000, 2);
+        metrics["change_request_max_ms"] = Math.Round(acknowledged.Percentile(100) / 1000, 2);
         metrics["cpu_silo_idle_cores"] = idleCores;
         if (delivered > 0)
         {

@@ -85,11 +85,14 @@ internal static class MemoryScenarios
         SocketFleet? fleet = null;
         try
         {
-            return await MeasureAsync(options, count, "socket", "sockets/s", async (silo, limit) =>
+            var status = await MeasureAsync(options, count, "socket", "sockets/s", async (silo, limit) =>
             {
                 fleet = await SocketFleet.OpenAsync([wsUrl], "resource=idle_1", tokens, 32, limit, DrainAsync);
                 return fleet.Connect;
             });
+            // --hold N: keep them open a while, to look at the server (dotnet-gcdump) with the sockets in it.
+            await Task.Delay(TimeSpan.FromSeconds(options.Int("hold", 0)));
+            return status;
         }
         finally
         {

@@ -237,16 +237,33 @@ internal sealed partial class PresenceConnection : IPresenceObserver
             LoggedOut = true;
     }
 
+    /// <summary>
+    /// Reads frames until the client's close. An idle connection holds no buffer: it waits with a zero-byte read, rents
+    /// a chunk only once a frame is there, and returns it when the message is read (most fit one chunk; a longer one
+    /// is gathered in a buffer that lives as long as the message).
+    /// </summary>
     private async Task ReceiveLoopAsync(WebSocket socket)
     {
-        var chunk = ArrayPool<byte>.Shared.Rent(ReceiveChunkBytes);
-        var message = new ArrayBufferWriter<byte>(ReceiveChunkBytes);
+        byte[]? chunk = null;
+        ArrayBufferWriter<byte>? message = null;
         var discarding = false; // after a violation: read until the client's close, ignore the rest
         try
         {
             while (true)
             {
-                var result = await socket.ReceiveAsync(chunk.AsMemory(), _abort.Token);
+                ValueWebSocketReceiveResult result;
+                if (chunk is null)
+                {
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
+                    if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
+                    {
+                        chunk = ArrayPool<byte>.Shared.Rent(ReceiveChunkBytes);
+                        result = await socket.ReceiveAsync(chunk.AsMemory(), _abort.Token);
+                    }
+                }
+                else
+                    result = await socket.ReceiveAsync(chunk.AsMemory(), _abort.Token);
+
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     if (socket.CloseStatus == WebSocketCloseStatus.NormalClosure && socket.CloseStatusDescription == SocketCloseCodes.LogoutDescription)
@@ -256,31 +273,57 @@ internal sealed partial class PresenceConnection : IPresenceObserver
                     Close(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
                     return;
                 }
-                if (discarding)
-                    continue;
-                if (result.MessageType == WebSocketMessageType.Binary)
+                try
                 {
-                    discarding = true;
-                    Close(SocketCloseCodes.BinaryFrame, "binary frames are not supported; send JSON text", dropPending: true);
-                    continue;
+                    if (discarding)
+                        continue;
+                    if (result.MessageType == WebSocketMessageType.Binary)
+                    {
+                        discarding = true;
+                        Close(SocketCloseCodes.BinaryFrame, "binary frames are not supported; send JSON text", dropPending: true);
+                        continue;
+                    }
+                    if ((message?.WrittenCount ?? 0) + result.Count > _options.MaxMessageBytes)
+                    {
+                        discarding = true;
+                        Close(SocketCloseCodes.MessageTooBig, $"messages are limited to {_options.MaxMessageBytes} bytes", dropPending: true);
+                        continue;
+                    }
+                    var received = chunk.AsSpan(0, result.Count);
+                    if (!result.EndOfMessage)
+                    {
+                        (message ??= new ArrayBufferWriter<byte>(ReceiveChunkBytes * 2)).Write(received);
+                        continue;
+                    }
+                    byte[] request;
+                    if (message is null)
+                        request = received.ToArray();
+                    else
+                    {
+                        message.Write(received);
+                        request = message.WrittenSpan.ToArray();
+                        message = null;
+                    }
+                    await _requests.Writer.WriteAsync(request, _abort.Token);
                 }
-                if (message.WrittenCount + result.Count > _options.MaxMessageBytes)
+                finally
                 {
-                    discarding = true;
-                    Close(SocketCloseCodes.MessageTooBig, $"messages are limited to {_options.MaxMessageBytes} bytes", dropPending: true);
-                    continue;
+                    if (result.EndOfMessage)
+                        ReturnChunk(ref chunk); // a whole message read: nothing held while idle
                 }
-                message.Write(chunk.AsSpan(0, result.Count));
-                if (!result.EndOfMessage)
-                    continue;
-                await _requests.Writer.WriteAsync(message.WrittenSpan.ToArray(), _abort.Token);
-                message.ResetWrittenCount();
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            ReturnChunk(ref chunk);
         }
+    }
+
+    private static void ReturnChunk(ref byte[]? chunk)
+    {
+        if (chunk is not null)
+            ArrayPool<byte>.Shared.Return(chunk);
+        chunk = null;
     }
 
     private async Task RequestLoopAsync()

@@ -58,6 +58,9 @@ internal sealed partial class PresenceConnection : IPresenceObserver
 
     public string Resource { get; }
 
+    /// <summary>When the token the connection was opened with expires: the registry then closes it with <see cref="SocketCloseCodes.TokenExpired"/>.</summary>
+    public DateTimeOffset TokenExpiresAt { get; init; } = DateTimeOffset.MaxValue;
+
     /// <summary>Whether event frames carry <c>changed_at</c> (the socket was opened with <c>timing=1</c>).</summary>
     public bool Timing { get; init; }
 
@@ -184,26 +187,6 @@ internal sealed partial class PresenceConnection : IPresenceObserver
         LogClosing(User, Resource, (int)status, description);
     }
 
-    /// <summary>
-    /// Closes the connection with <see cref="SocketCloseCodes.TokenExpired"/> when its token expires. Timers wait
-    /// at most ~49 days and tokens live up to a year, so the timer goes off at least daily and re-arms.
-    /// </summary>
-    public ITimer CloseWhenTokenExpires(DateTimeOffset expiresAt, TimeProvider clock)
-    {
-        ITimer? timer = null;
-        TimeSpan NextDue() => TimeSpan.FromTicks(Math.Clamp((expiresAt - clock.GetUtcNow()).Ticks, 0, MaxTimerDue.Ticks));
-        timer = clock.CreateTimer(_ =>
-        {
-            if (clock.GetUtcNow() >= expiresAt)
-                Close(SocketCloseCodes.TokenExpired, "token expired");
-            else
-                timer?.Change(NextDue(), Timeout.InfiniteTimeSpan);
-        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        timer.Change(NextDue(), Timeout.InfiniteTimeSpan);
-        return timer;
-    }
-
-    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
 
     /// <summary>Runs the connection until it is closed or lost; the caller then tells the grain.</summary>
     public async Task RunAsync(WebSocket socket, CancellationToken requestAborted)

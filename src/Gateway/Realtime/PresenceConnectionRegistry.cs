@@ -10,11 +10,14 @@ namespace Presence.Orleans.Gateway;
 /// <see cref="PresenceSocketOptions.LeaseRenewPeriod"/> (a process that dies stops renewing, and its devices go
 /// offline), re-registers them with resync after a silo died or left (<see cref="SiloLossSignal"/>: their grains may
 /// have moved and forgotten them), and when the host starts stopping closes each with 1001 (going away), so devices
-/// reconnect elsewhere and the server does not wait for them until its shutdown timeout.
+/// reconnect elsewhere and the server does not wait for them until its shutdown timeout. Once a second (of the
+/// injected clock) it closes the connections whose token expired: one timer for all, not one per connection.
 /// </summary>
 internal sealed class PresenceConnectionRegistry(
-    IHostApplicationLifetime lifetime, IOptions<PresenceSocketOptions> options, SiloLossSignal siloLoss) : BackgroundService
+    IHostApplicationLifetime lifetime, IOptions<PresenceSocketOptions> options, SiloLossSignal siloLoss, TimeProvider clock) : BackgroundService
 {
+    private static readonly TimeSpan TokenSweepPeriod = TimeSpan.FromSeconds(1);
+
     // One round at once, then every ResyncInterval: the silo is declared dead (and its grains move) a few seconds after it is lost.
     private const int ResyncRounds = 4;
 
@@ -23,6 +26,7 @@ internal sealed class PresenceConnectionRegistry(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private int _resyncRoundsLeft;
     private CancellationTokenRegistration _stopping;
+    private ITimer? _tokenSweep;
 
     public int Count => _connections.Count;
 
@@ -57,12 +61,15 @@ internal sealed class PresenceConnectionRegistry(
     {
         _stopping = lifetime.ApplicationStopping.Register(static s => ((PresenceConnectionRegistry)s!).CloseAll(), this);
         siloLoss.Raised += OnSiloLost;
+        _tokenSweep = clock.CreateTimer(static s => ((PresenceConnectionRegistry)s!).CloseExpiredTokens(), this, TokenSweepPeriod, TokenSweepPeriod);
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         siloLoss.Raised -= OnSiloLost;
+        if (_tokenSweep is not null)
+            await _tokenSweep.DisposeAsync();
         CloseAll();
         await _stopping.DisposeAsync();
         await base.StopAsync(cancellationToken);
@@ -118,6 +125,16 @@ internal sealed class PresenceConnectionRegistry(
     {
         _wake.Dispose();
         base.Dispose();
+    }
+
+    private void CloseExpiredTokens()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var connection in _connections.Keys)
+        {
+            if (connection.TokenExpiresAt <= now)
+                connection.Close(SocketCloseCodes.TokenExpired, "token expired");
+        }
     }
 
     private void CloseAll()

@@ -56,6 +56,7 @@ internal static partial class PresenceSocketApi
         var connection = new PresenceConnection(user, resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>())
         {
             Timing = request.Query[TimingQuery] is { Count: 1 } timing && timing[0] == "1",
+            TokenExpiresAt = token.ExpiresAt,
         };
         var device = services.Grains.CreateObjectReference<IPresenceObserver>(connection);
         var hub = services.Hub.Reference;
@@ -75,7 +76,6 @@ internal static partial class PresenceSocketApi
         services.Connections.Add(connection);
         try
         {
-            using var expiry = connection.CloseWhenTokenExpires(token.ExpiresAt, services.Clock);
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 KeepAliveInterval = options.KeepAliveInterval,

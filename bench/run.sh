@@ -19,11 +19,11 @@
 #               3 silos. Each cluster row is also given as a ratio to the same scenario on the single silo (fan-out:
 #               its p99), i.e. what the extra network hop costs on one machine. Writes latest-cluster.json.
 #
-# The full in-memory run ends with fan-out through a cluster (fanout-10000-cluster: 3 silos and 2 gateways of
-# deploy/local-cluster.sh on a throwaway PostgreSQL, the sockets split over the gateways). Fan-out past 20,000 sockets
-# opens them from several loopback source addresses (127.0.0.x), and every process needs a descriptor per socket: the
-# script raises its open-files limit as far as the hard limit allows, and a scenario the limit cannot hold is reported
-# as skipped, with the limit.
+# The in-memory run ends with fan-out through clusters of deploy/local-cluster.sh on a throwaway PostgreSQL, the sockets
+# split over the gateways: fanout-10000-cluster (quick: fanout-1000-cluster) over 3 silos and 2 gateways, and in a full
+# run fanout-50000 over 3 silos and 3 gateways. Every socket needs a descriptor on each side: the script raises its
+# open-files limit as far as the hard limit allows; past it the load generator spreads the sockets over child processes,
+# each from its own loopback source address (127.0.0.x), and a server that cannot hold its share is reported as skipped.
 #
 # Environment: BENCH_SILO_ENV="K=V …" adds settings to the silo (e.g. DOTNET_GCDynamicAdaptationMode=0);
 # BENCH_GRAIN_STORAGE="GroupCommit AdoNet" (the default with --postgres) names the grain storage providers to run;
@@ -54,10 +54,10 @@ want() { [[ -z $ONLY || $ONLY == "$1" ]]; }
 
 if [[ $MODE == quick ]]; then
   DURATION=5; WARMUP=1; USERS=20000; SUBSCRIBERS=1000; R2_SUBSCRIBERS=2000; SOCKETS=2000; FANOUT_SIZES="1000"; FANOUT_CHANGES=10
-  CLUSTER_FANOUT=1000
+  CLUSTER_FANOUT=1000; LARGE_FANOUT=""
 else
-  DURATION=15; WARMUP=3; USERS=100000; SUBSCRIBERS=10000; R2_SUBSCRIBERS=10000; SOCKETS=10000; FANOUT_SIZES="10000 50000"; FANOUT_CHANGES=20
-  CLUSTER_FANOUT=10000
+  DURATION=15; WARMUP=3; USERS=100000; SUBSCRIBERS=10000; R2_SUBSCRIBERS=10000; SOCKETS=10000; FANOUT_SIZES="10000"; FANOUT_CHANGES=20
+  CLUSTER_FANOUT=10000; LARGE_FANOUT=50000
 fi
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
@@ -299,20 +299,22 @@ run_scenarios() {
   done
 }
 
-# Fan-out through a cluster: 3 silos and 2 gateways on the throwaway PostgreSQL, the watchers' sockets split over the
-# gateways, the changes sent to the first. Silo CPU is the 3 silos'; memory and peak RSS are the first gateway's.
-run_cluster_fanout() {
-  local id="fanout-$CLUSTER_FANOUT-cluster" token urls silos
+# cluster_fanout ID SIZE GATEWAYS BASE_PORT: fan-out to SIZE sockets through 3 silos and GATEWAYS gateways on the
+# throwaway PostgreSQL, the watchers' sockets split over the gateways (and over child processes of the load generator
+# past its open-files limit), the changes sent to the first gateway. Silo CPU is the 3 silos'; memory and peak RSS are
+# the first gateway's.
+cluster_fanout() {
+  local id=$1 size=$2 gateways=$3 base_port=$4 token urls silos name=fanout-cluster-$2
   want "$id" || return 0
-  [[ -n $PG_PORT ]] || start_postgres 600
-  start_topology fanout-cluster 3 2 "${BENCH_CLUSTER_BASE_PORT:-7600}" bench_fanout_cluster
-  urls=$(awk '$1 ~ /^gateway[0-9]+$/ { print $3 }' "$WORK/fanout-cluster.out" | paste -sd, -)
-  silos=$(awk '$1 ~ /^silo[0-9]+$/ { print $2 }' "$WORK/fanout-cluster.out" | paste -sd, -)
+  [[ -n $PG_PORT ]] || start_postgres 700
+  start_topology "$name" 3 "$gateways" "$base_port" "bench_${name//-/_}"
+  urls=$(awk '$1 ~ /^gateway[0-9]+$/ { print $3 }' "$WORK/$name.out" | paste -sd, -)
+  silos=$(awk '$1 ~ /^silo[0-9]+$/ { print $2 }' "$WORK/$name.out" | paste -sd, -)
   token=$(bench token --url "$SERVER_URL")
-  log "fan-out to $CLUSTER_FANOUT WebSockets through the cluster (gateways $urls)"
+  log "fan-out to $size WebSockets through 3 silos and $gateways gateways ($urls)"
   scenario bench fanout --url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS" --ws-urls "$urls" --silo-pids "$silos" \
-    --id "$id" --name "fan-out to $(fmt "$CLUSTER_FANOUT") WebSockets, 3 silos + 2 gateways" \
-    --subscribers "$CLUSTER_FANOUT" --changes "$FANOUT_CHANGES" --rate 2
+    --id "$id" --name "fan-out to $(fmt "$size") WebSockets, 3 silos + $gateways gateways" \
+    --subscribers "$size" --changes "$FANOUT_CHANGES" --rate 2
   stop_server
 }
 
@@ -341,12 +343,16 @@ elif [[ $STORAGE == postgres ]]; then
     stop_server
   done
 else
-  if [[ -z $ONLY || $ONLY != *-cluster ]]; then
+  if [[ -z $ONLY || ! ( $ONLY == fanout-*-cluster || $ONLY == "fanout-$LARGE_FANOUT" ) ]]; then
     start_silo silo
     run_scenarios "" ""
     stop_server
   fi
-  run_cluster_fanout
+  # Past one process's open-files limit only a cluster holds the sockets: fanout-50000 goes over 3 gateways.
+  cluster_fanout "fanout-$CLUSTER_FANOUT-cluster" "$CLUSTER_FANOUT" 2 "${BENCH_CLUSTER_BASE_PORT:-7600}"
+  if [[ -n $LARGE_FANOUT ]]; then
+    cluster_fanout "fanout-$LARGE_FANOUT" "$LARGE_FANOUT" 3 $((${BENCH_CLUSTER_BASE_PORT:-7600} + 400))
+  fi
 fi
 
 # ---- report ----

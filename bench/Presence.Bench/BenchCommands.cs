@@ -23,7 +23,8 @@ internal static class BenchCommands
           mem-subs    --id ID --name N --url U --token T --pid P --out F --users N --subscribers M [--concurrency 16]
           mem-bare-activation --id ID --name N --url U --token T --pid P --out F --activations N
           mem-sockets --id ID --name N --url U --token T --pid P --out F --sockets N [--hold SECONDS]
-          fanout      --id ID --name N --url U --token T --pid P --out F --subscribers N [--rate 2 --changes 20 --broadcast --ws-urls U1,U2]
+          fanout      --id ID --name N --url U --token T --pid P --out F --subscribers N [--rate 2 --changes 20 --broadcast --ws-urls U1,U2 --silo-pids P1,P2 --sockets-per-process N]
+          fanout-receivers  (started by fanout itself past one process's open-files limit)
           report      --in F --json F [--mode quick|full --storage memory|postgres]
         """;
 
@@ -49,6 +50,7 @@ internal static class BenchCommands
                 "mem-bare-activation" => await MemoryScenarios.BareActivationsAsync(options),
                 "mem-sockets" => await MemoryScenarios.SocketsAsync(options),
                 "fanout" => await FanoutScenario.RunAsync(options),
+                "fanout-receivers" => await ChildFanoutReceivers.RunChildAsync(options),
                 "report" => Report.Write(options),
                 _ => Fail($"Unknown command '{args[0]}'.\n{Usage}"),
             };

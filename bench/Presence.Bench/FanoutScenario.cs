@@ -44,12 +44,14 @@ internal static class FanoutScenario
         var wsUrls = options.Get("ws-urls", rest.BaseUrl).Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(u => u.TrimEnd('/').Replace("http://", "ws://", StringComparison.Ordinal) + rest.Prefix + "/ws").ToArray();
 
-        foreach (var (who, pid, sockets) in new[] { ("this load generator", Environment.ProcessId, subscribers), ("the server", silo.Pid, subscribers / wsUrls.Length) })
-        {
-            if (SocketFleet.OpenFilesLimit(pid) is { } files && files < sockets + SpareDescriptors)
-                return Skip(options, result, $"skipped: {who} may open {files:N0} files, and {sockets:N0} sockets need {sockets + SpareDescriptors:N0} " +
-                    "(the hard limit of this machine; `ulimit -Hn`)");
-        }
+        // Each server holds its share of the sockets; past what this process may open, child processes hold them.
+        var perServer = (subscribers + wsUrls.Length - 1) / wsUrls.Length;
+        if (SocketFleet.OpenFilesLimit(silo.Pid) is { } serverFiles && serverFiles < perServer + SpareDescriptors)
+            return Skip(options, result, $"skipped: the server may open {serverFiles:N0} files, and {perServer:N0} sockets need " +
+                $"{perServer + SpareDescriptors:N0} (this machine's hard limit, `ulimit -Hn`): run it over more gateways");
+        var perProcess = options.Int("sockets-per-process",
+            (int)Math.Min(int.MaxValue, (SocketFleet.OpenFilesLimit(Environment.ProcessId) ?? long.MaxValue) - SpareDescriptors));
+        var receiverProcesses = subscribers <= perProcess ? 1 : (subscribers + perProcess - 1) / perProcess;
         var probeToken = await rest.UserTokenAsync(appToken, "fanprobe");
         var (probe, _) = await rest.GetAsync($"{rest.Prefix}/ws?resource=probe", probeToken, CancellationToken.None);
         if (probe == 404)
@@ -77,16 +79,17 @@ internal static class FanoutScenario
             return Fail(options, result, $"tokens: {tokenLoad.StatusSummary()} {tokenLoad.FirstError}");
 
         // 2. N WebSockets; each one's receive loop records the target's events.
-        var tracker = new DeliveryTracker(changes + 1, subscribers);
         await silo.CollectGarbageAsync();
         var rssBeforeSockets = silo.ResidentBytes();
         var heapBeforeSockets = await silo.GcHeapBytesAsync();
         silo.ResetPeak();
-        await using var fleet = await SocketFleet.OpenAsync(wsUrls, $"resource={Resource}", tokens, Math.Min(concurrency, 64), limit,
-            (socket, ct) => ReceiveAsync(socket, target, tracker, ct));
-        var connected = fleet.Connected;
+        var query = $"resource={Resource}";
+        await using var receivers = receiverProcesses == 1
+            ? await LocalFanoutReceivers.OpenAsync(wsUrls, query, tokens, target, changes + 1, limit)
+            : await ChildFanoutReceivers.OpenAsync(wsUrls, query, tokens, target, changes + 1, receiverProcesses, limit);
+        var connected = receivers.Connected;
         if (connected != subscribers)
-            failures.Add($"connected {connected} of {subscribers} ({fleet.Connect.FirstError})");
+            failures.Add($"connected {connected} of {subscribers} ({receivers.FirstError})");
 
         await silo.CollectGarbageAsync();
         var rssWithSockets = silo.ResidentBytes();
@@ -99,15 +102,19 @@ internal static class FanoutScenario
         //    proves that the target knows them all as connected watchers.
         //    Connections reach the target one way (asynchronously), so repeat the warm-up a few times.
         var clock = Stopwatch.StartNew();
-        for (var attempt = 0; attempt < WarmupAttempts && tracker.Count(0) < connected; attempt++)
+        for (var attempt = 0; attempt < WarmupAttempts && receivers.Count(0) < connected; attempt++)
         {
             await change(0, attempt);
-            await tracker.WaitAsync(0, connected, TimeSpan.FromSeconds(2));
+            await receivers.WaitAsync(0, connected, TimeSpan.FromSeconds(2));
         }
-        if (tracker.Count(0) < connected)
-            failures.Add($"warm-up changes reached {tracker.Count(0)} of {connected} connections");
+        if (receivers.Count(0) < connected)
+            failures.Add($"warm-up changes reached {receivers.Count(0)} of {connected} connections");
 
-        // 4. Changes at a fixed rate, each timestamped in ext; then wait for the deliveries to drain.
+        // 4. What the silo spends with the sockets open and nothing happening (keep-alives, lease renewals, timers),
+        //    before the changes and after them (the least of the two), so that the CPU per event counts the events only.
+        var idleBefore = await IdleSiloCoresAsync(siloPids);
+
+        // 5. Changes at a fixed rate, each timestamped in ext; then wait for the deliveries to drain.
         var counters = RuntimeCounters.TryStart(silo.Pid);
         var cpu = new CpuMeter(siloPids);
         var interval = TimeSpan.FromSeconds(1 / rate);
@@ -124,8 +131,7 @@ internal static class FanoutScenario
             acknowledged.Add(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
         }
         for (var seq = 1; seq <= changes; seq++)
-            await tracker.WaitAsync(seq, connected, DrainTimeout);
-        var elapsed = Stopwatch.GetElapsedTime(start, Math.Max(tracker.LastDelivery, start + 1));
+            await receivers.WaitAsync(seq, connected, DrainTimeout);
         result.PeakRssBytes = silo.PeakResidentBytes();
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
         cpu.Stop(metrics);
@@ -134,14 +140,9 @@ internal static class FanoutScenario
             await counters.StopAsync(metrics);
             await counters.DisposeAsync();
         }
-
-        // 5. What the silo spends with the sockets open and nothing happening (keep-alives, lease renewals, timers), measured
-        //    after the drain, so that the CPU per event counts the events only.
-        var idle = new CpuMeter(siloPids);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var idleMetrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        idle.Stop(idleMetrics);
-        var idleCores = idleMetrics["cpu_silo_cores"];
+        var idleCores = Math.Min(idleBefore, await IdleSiloCoresAsync(siloPids));
+        var tracker = await receivers.CollectAsync();
+        var elapsed = Stopwatch.GetElapsedTime(start, Math.Max(tracker.LastDelivery, start + 1));
 
         var expected = (long)connected * changes;
         var delivered = tracker.Delivered(1, changes);
@@ -151,6 +152,7 @@ internal static class FanoutScenario
         metrics["subscribers"] = subscribers;
         metrics["connections"] = connected;
         metrics["servers"] = wsUrls.Length;
+        metrics["receiver_processes"] = receiverProcesses;
         metrics["silo_processes"] = siloPids.Length;
         metrics["changes"] = changes;
         metrics["change_rate_per_s"] = rate;
@@ -166,6 +168,7 @@ internal static class FanoutScenario
         {
             var eventSeconds = Math.Max(0, metrics["cpu_silo_seconds"] - idleCores * metrics["cpu_window_seconds"]);
             metrics["silo_cpu_us_per_event"] = Math.Round(eventSeconds * 1e6 / delivered, 2);
+            metrics["silo_cpu_us_per_event_gross"] = Math.Round(metrics["cpu_silo_seconds"] * 1e6 / delivered, 2);
         }
         metrics["rss_bytes_per_connection"] = connected > 0 ? Math.Round((double)(rssWithSockets - rssBeforeSockets) / connected) : 0;
         if (heapBeforeSockets is { } hb && heapWithSockets is { } hw && connected > 0)
@@ -184,6 +187,15 @@ internal static class FanoutScenario
         if (failures.Count > 0)
             return Fail(options, result, string.Join("; ", failures));
         return BenchCommands.Finish(options, result);
+    }
+
+    private static async Task<double> IdleSiloCoresAsync(int[] siloPids)
+    {
+        var idle = new CpuMeter(siloPids);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        idle.Stop(metrics);
+        return metrics["cpu_silo_cores"];
     }
 
     private static int Skip(BenchArgs options, ScenarioResult result, string why)
@@ -216,130 +228,5 @@ internal static class FanoutScenario
         var status = await rest.SetStatusAsync(appToken, target, Resource, (seq + warmup) % 2 == 0 ? "1" : "busy", ext, CancellationToken.None);
         if (status is < 200 or >= 300)
             failures.Add($"R1 on the target answered {status}");
-    }
-
-    private static async Task ReceiveAsync(ClientWebSocket socket, string target, DeliveryTracker tracker, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var lastSeq = -1;
-        try
-        {
-            while (socket.State == WebSocketState.Open && !cancellationToken.IsCancellationRequested)
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult received;
-                do
-                {
-                    received = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-                    length += received.Count;
-                }
-                while (!received.EndOfMessage && length < buffer.Length);
-                if (received.MessageType == WebSocketMessageType.Close)
-                    return;
-                var now = Stopwatch.GetTimestamp();
-                if (TryReadTargetEvent(buffer.AsSpan(0, length), target, out var seq, out var sentAt))
-                {
-                    // Warm-up changes all carry sequence 0 and count once per connection.
-                    if (seq == 0 && lastSeq >= 0)
-                        continue;
-                    if (seq > 0 && seq <= lastSeq)
-                        tracker.MarkOutOfOrder();
-                    lastSeq = seq;
-                    tracker.Record(seq, Stopwatch.GetElapsedTime(sentAt, now).TotalMicroseconds, now);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // closed
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>A <c>presence</c> frame of the target whose ext is "seq:timestamp".</summary>
-    private static bool TryReadTargetEvent(ReadOnlySpan<byte> frame, string target, out int seq, out long sentAt)
-    {
-        seq = 0;
-        sentAt = 0;
-        var reader = new Utf8JsonReader(frame);
-        string? type = null, uid = null, ext = null;
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                switch (name)
-                {
-                    case "type" when reader.TokenType == JsonTokenType.String: type = reader.GetString(); break;
-                    case "uid" when reader.TokenType == JsonTokenType.String: uid = reader.GetString(); break;
-                    case "ext" when reader.TokenType == JsonTokenType.String: ext = reader.GetString(); break;
-                    default: reader.Skip(); break;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-        if (type != "presence" || uid != target || ext is null)
-            return false;
-        var colon = ext.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0
-            && int.TryParse(ext.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out seq)
-            && long.TryParse(ext.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sentAt);
-    }
-
-    /// <summary>Deliveries per change, latencies, the last delivery time; thread-safe.</summary>
-    private sealed class DeliveryTracker(int sequences, int subscribers)
-    {
-        private readonly int[] _counts = new int[sequences];
-        private readonly TaskCompletionSource[] _complete = [.. Enumerable.Range(0, sequences).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))];
-        private long _lastDelivery;
-        private int _outOfOrder;
-
-        public LatencyRecorder Latency { get; } = new();
-        public long LastDelivery => Interlocked.Read(ref _lastDelivery);
-        public int OutOfOrder => Volatile.Read(ref _outOfOrder);
-
-        public void Record(int seq, double micros, long at)
-        {
-            if (seq < 0 || seq >= _counts.Length)
-                return;
-            if (seq > 0)
-                Latency.Add(micros);
-            long last;
-            while ((last = Interlocked.Read(ref _lastDelivery)) < at && Interlocked.CompareExchange(ref _lastDelivery, at, last) != last)
-            {
-            }
-            if (Interlocked.Increment(ref _counts[seq]) >= subscribers)
-                _complete[seq].TrySetResult();
-        }
-
-        public void MarkOutOfOrder() => Interlocked.Increment(ref _outOfOrder);
-
-        public int Count(int seq) => Volatile.Read(ref _counts[seq]);
-
-        public long Delivered(int from, int to)
-        {
-            long sum = 0;
-            for (var i = from; i <= to; i++)
-                sum += Volatile.Read(ref _counts[i]);
-            return sum;
-        }
-
-        /// <summary>Waits until <paramref name="expected"/> connections saw the change (or the timeout).</summary>
-        public async Task<bool> WaitAsync(int seq, int expected, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (Count(seq) < expected && deadline.Elapsed < timeout)
-                await Task.WhenAny(_complete[seq].Task, Task.Delay(50));
-            return Count(seq) >= expected;
-        }
     }
 }

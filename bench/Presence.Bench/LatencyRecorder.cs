@@ -34,6 +34,13 @@ internal sealed class LatencyRecorder
         }
     }
 
+    /// <summary>A copy of every latency recorded.</summary>
+    public IReadOnlyList<double> Values()
+    {
+        lock (_lock)
+            return [.. _micros];
+    }
+
     /// <summary>Nearest-rank percentile (0–100) in microseconds; 0 when empty.</summary>
     public double Percentile(double percent)
     {

@@ -34,13 +34,18 @@ internal sealed class SocketFleet : IAsyncDisposable
 
     public LoadResult Connect { get; private set; } = new();
 
-    /// <summary>Opens <paramref name="tokens"/>.Length sockets (<c>{url}?{query}</c>); <paramref name="receive"/> runs per open socket.</summary>
+    /// <summary>
+    /// Opens <paramref name="tokens"/>.Length sockets (<c>{url}?{query}</c>); <paramref name="receive"/> runs per open socket.
+    /// With <paramref name="firstSourceAddress"/> (the last byte of 127.0.0.x) they come from that loopback address on.
+    /// </summary>
     public static async Task<SocketFleet> OpenAsync(IReadOnlyList<string> wsUrls, string query, string[] tokens, int concurrency,
-        TimeSpan limit, Func<ClientWebSocket, CancellationToken, Task> receive)
+        TimeSpan limit, Func<ClientWebSocket, CancellationToken, Task> receive, int? firstSourceAddress = null)
     {
         var fleet = new SocketFleet(tokens.Length);
         var sources = (tokens.Length + SocketsPerSourceAddress - 1) / SocketsPerSourceAddress;
-        var invokers = Enumerable.Range(1, sources).Select(k => sources == 1 ? null : fleet.Invoker(IPAddress.Parse($"127.0.0.{k}"))).ToArray();
+        var invokers = Enumerable.Range(0, sources)
+            .Select(k => sources == 1 && firstSourceAddress is null ? null : fleet.Invoker(IPAddress.Parse($"127.0.0.{(firstSourceAddress ?? 1) + k}")))
+            .ToArray();
         fleet.Connect = await LoadDriver.RunAsync(tokens.Length, concurrency, limit, async (i, ct) =>
         {
             var socket = new ClientWebSocket();

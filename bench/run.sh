@@ -9,7 +9,7 @@
 #   --quick     shorter runs and smaller data sets (20,000 users, 100,000 subscriptions, fan-out to 1,000):
 #               a few minutes on 2 cores once built
 #   --only ID   one scenario by its id in latest.json (e.g. fanout-10000, mem-sockets, r5), with the data it reads
-#               seeded first (r5: the subscriptions; mem-sockets: the online users); written to latest-only.json
+#               seeded first (the online users, and for r5 the subscriptions); written to latest-only.json
 #   --postgres  a throwaway PostgreSQL cluster (initdb in a temporary directory, loopback port, removed at the end);
 #               every scenario twice, each on a fresh database: first with our group-commit grain storage (the default),
 #               then with Orleans' ADO.NET grain storage ("AdoNet · " rows), so the choice stays measured. Each AdoNet row
@@ -237,7 +237,7 @@ run_scenarios() {
   common=(--url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS")
   wrk=(--duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --threads "$THREADS" --log "$WORK/wrk.log")
   # --only: what the chosen scenario reads is loaded first, unmeasured.
-  [[ $ONLY == mem-sockets ]] && users_seed=--seed
+  [[ $ONLY =~ ^(mem-sockets|mem-subs|r5)$ ]] && users_seed=--seed
   [[ $ONLY == r5 ]] && subs_seed=--seed
 
   if want "${id}mem-users" || [[ -n $users_seed ]]; then

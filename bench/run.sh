@@ -237,7 +237,7 @@ run_scenarios() {
   common=(--url "$SERVER_URL" --token "$token" --pid "$SERVER_PID" --out "$RESULTS")
   wrk=(--duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --threads "$THREADS" --log "$WORK/wrk.log")
   # --only: what the chosen scenario reads is loaded first, unmeasured.
-  [[ $ONLY =~ ^(mem-sockets|mem-subs|r5)$ ]] && users_seed=--seed
+  [[ $ONLY =~ ^(mem-sockets|mem-subs|r[1-5])$ ]] && users_seed=--seed
   [[ $ONLY == r5 ]] && subs_seed=--seed
 
   if want "${id}mem-users" || [[ -n $users_seed ]]; then

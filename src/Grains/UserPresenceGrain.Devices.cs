@@ -16,7 +16,7 @@ internal sealed partial class UserPresenceGrain
     private readonly Dictionary<string, IPresenceObserver> _devices = new(StringComparer.Ordinal);
 
     /// <summary>Resource → the hub of its device's process (null: the device has none). Same keys as <see cref="_devices"/>.</summary>
-    private readonly Dictionary<string, IPresenceHub?> _deviceHubs = new(StringComparer.Ordinal);
+    private Dictionary<string, IPresenceHub?>? _deviceHubs;
 
     /// <summary>The hubs our targets were last told (with <see cref="_connectionEpoch"/>); null: through this grain.</summary>
     private IPresenceHub[]? _announcedHubs;
@@ -28,13 +28,13 @@ internal sealed partial class UserPresenceGrain
     private long _connectionEpoch;
 
     /// <summary>Target → newest version forwarded to the devices: a repeat or an older state is never forwarded.</summary>
-    private readonly Dictionary<string, long> _forwardedVersions = new(StringComparer.Ordinal);
+    private Dictionary<string, long>? _forwardedVersions;
 
     /// <summary>
     /// Resource → when its device's lease was last renewed, as a <see cref="Stopwatch"/> timestamp. Real time on
     /// purpose, like Orleans' own membership: it measures whether a process is alive, not the grain's clock.
     /// </summary>
-    private readonly Dictionary<string, long> _leaseRenewedAt = new(StringComparer.Ordinal);
+    private Dictionary<string, long>? _leaseRenewedAt;
 
     private IGrainTimer? _leaseTimer;
     private IDisposable? _graceTimer;
@@ -77,7 +77,7 @@ internal sealed partial class UserPresenceGrain
                 _ = device.OnSessionEnded(SessionEndReason.Replaced); // a newer connection holds the resource
                 return;
             }
-            _leaseRenewedAt[resource] = Stopwatch.GetTimestamp();
+            (_leaseRenewedAt ??= new(StringComparer.Ordinal))[resource] = Stopwatch.GetTimestamp();
             if (resync)
                 AnnounceConnection(connected: true, resync: true);
             return;
@@ -99,8 +99,8 @@ internal sealed partial class UserPresenceGrain
     {
         var wasConnected = _devices.Count > 0;
         _devices[resource] = device;
-        _deviceHubs[resource] = hub;
-        _leaseRenewedAt[resource] = Stopwatch.GetTimestamp();
+        (_deviceHubs ??= new(StringComparer.Ordinal))[resource] = hub;
+        (_leaseRenewedAt ??= new(StringComparer.Ordinal))[resource] = Stopwatch.GetTimestamp();
         if (!wasConnected)
             OnDevicesConnectedChanged(connected: true, resync);
         else if (!SameHubs(DeliveryHubs(), _announcedHubs))
@@ -120,7 +120,8 @@ internal sealed partial class UserPresenceGrain
         List<(string Resource, IPresenceObserver Device)>? expired = null;
         foreach (var (resource, device) in _devices)
         {
-            if (!_leaseRenewedAt.TryGetValue(resource, out var renewedAt) || Stopwatch.GetElapsedTime(renewedAt) > _limits.OrphanedConnectionTimeout)
+            long renewedAt = 0;
+            if (_leaseRenewedAt is null || !_leaseRenewedAt.TryGetValue(resource, out renewedAt) || Stopwatch.GetElapsedTime(renewedAt) > _limits.OrphanedConnectionTimeout)
                 (expired ??= []).Add((resource, device));
         }
         if (expired is null)
@@ -164,7 +165,7 @@ internal sealed partial class UserPresenceGrain
     {
         _connectionEpoch = NextConnectionEpoch();
         if (!connected)
-            _forwardedVersions.Clear();
+            _forwardedVersions = null;
         AnnounceConnection(connected, resync);
         ArmExpiryTimer();
         UpdateKeepAlive();
@@ -188,8 +189,8 @@ internal sealed partial class UserPresenceGrain
     private void RemoveDevice(string resource)
     {
         _devices.Remove(resource);
-        _deviceHubs.Remove(resource);
-        _leaseRenewedAt.Remove(resource);
+        _deviceHubs?.Remove(resource);
+        _leaseRenewedAt?.Remove(resource);
     }
 
     /// <summary>After devices left: the last one is a change of connection; a process no longer holding any is a change of where.</summary>
@@ -210,7 +211,7 @@ internal sealed partial class UserPresenceGrain
     /// </summary>
     private IPresenceHub[]? DeliveryHubs()
     {
-        if (_devices.Count == 0)
+        if (_devices.Count == 0 || _deviceHubs is null)
             return null;
         List<IPresenceHub>? hubs = null;
         foreach (var hub in _deviceHubs.Values)
@@ -295,9 +296,9 @@ internal sealed partial class UserPresenceGrain
         }
         if (expiresAt <= NowSeconds())
             return Task.CompletedTask; // ended at its expiry instant; subscription_ended is on its way
-        if (_forwardedVersions.TryGetValue(target, out var forwarded) && presence.Version <= forwarded)
+        if (_forwardedVersions is not null && _forwardedVersions.TryGetValue(target, out var forwarded) && presence.Version <= forwarded)
             return Task.CompletedTask;
-        _forwardedVersions[target] = presence.Version;
+        (_forwardedVersions ??= new(StringComparer.Ordinal))[target] = presence.Version;
         foreach (var device in _devices.Values)
             _ = device.OnPresenceChanged(presence);
         return Task.CompletedTask;

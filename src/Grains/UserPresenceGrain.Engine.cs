@@ -15,7 +15,7 @@ internal sealed partial class UserPresenceGrain
     internal static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>Reminders registered by this activation, so removing one needs no lookup round trip.</summary>
-    private readonly Dictionary<string, IGrainReminder> _reminders = new(StringComparer.Ordinal);
+    private Dictionary<string, IGrainReminder>? _reminders;
 
     /// <summary>A one-shot grain timer: it runs on the grain's turn (not interleaved) and is disposed once it has run.</summary>
     private IDisposable StartTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime)
@@ -50,7 +50,7 @@ internal sealed partial class UserPresenceGrain
         var reminder = await StorageCallAsync(
             () => this.RegisterOrUpdateReminder(name, dueTime < MinReminderDueTime ? MinReminderDueTime : dueTime, period ?? ReminderRetryPeriod),
             $"registering reminder {name}");
-        _reminders[name] = reminder;
+        (_reminders ??= new(StringComparer.Ordinal))[name] = reminder;
     }
 
     private async Task DisarmReminderAsync(string name)
@@ -58,7 +58,8 @@ internal sealed partial class UserPresenceGrain
         await StorageCallAsync(
             async () =>
             {
-                if (_reminders.Remove(name, out var reminder) || (reminder = await this.GetReminder(name)) is not null)
+                IGrainReminder? reminder = null;
+                if ((_reminders is not null && _reminders.Remove(name, out reminder)) || (reminder = await this.GetReminder(name)) is not null)
                     await this.UnregisterReminder(reminder);
                 return true;
             },

@@ -11,9 +11,6 @@ internal sealed partial class UserPresenceGrain
     /// <summary>Wall-clock time of the last committed change, carried by the snapshot for the delivery-latency metric.</summary>
     private long _changedAtUnixMs;
 
-    /// <summary>The tenant, <c>{org}/{app}</c>: the gauges' tag.</summary>
-    private string _appName = "";
-
     /// <summary>Brings the gauges in line with this activation's state; <paramref name="deactivating"/> withdraws its share.</summary>
     private void ReportGauges(bool deactivating = false)
     {
@@ -21,12 +18,12 @@ internal sealed partial class UserPresenceGrain
         if (online != _countedOnline)
         {
             _countedOnline = online;
-            PresenceMetrics.UserOnlineChanged(_appName, online);
+            PresenceMetrics.UserOnlineChanged(_app.Name, online);
         }
         var devices = deactivating ? 0 : _devices.Count;
         if (devices != _countedDevices)
         {
-            PresenceMetrics.DevicesChanged(_appName, devices - _countedDevices);
+            PresenceMetrics.DevicesChanged(_app.Name, devices - _countedDevices);
             _countedDevices = devices;
         }
     }
@@ -40,7 +37,7 @@ internal sealed partial class UserPresenceGrain
     /// <summary>A change is durable: counted, and the gauges follow it.</summary>
     private void OnChangeCommitted()
     {
-        PresenceMetrics.PresenceChanged(_appName);
+        PresenceMetrics.PresenceChanged(_app.Name);
         ReportGauges();
     }
 }

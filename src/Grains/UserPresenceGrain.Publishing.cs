@@ -10,13 +10,13 @@ internal sealed partial class UserPresenceGrain
     private readonly HashSet<string> _connectedWatchers = new(StringComparer.Ordinal);
 
     /// <summary>Connected watchers whose devices all have hubs → those hubs; the others get changes through their grain.</summary>
-    private readonly Dictionary<string, IPresenceHub[]> _watcherHubs = new(StringComparer.Ordinal);
+    private Dictionary<string, IPresenceHub[]>? _watcherHubs;
 
     /// <summary>The hub set last stored: watchers on the same processes share one array.</summary>
     private IPresenceHub[]? _lastHubs;
 
     /// <summary>Newest connection epoch heard from each watcher; older notices are ignored.</summary>
-    private readonly Dictionary<string, long> _watcherEpochs = new(StringComparer.Ordinal);
+    private Dictionary<string, long>? _watcherEpochs;
 
     private IDisposable? _windowTimer;
     private bool _publishPending;
@@ -37,21 +37,21 @@ internal sealed partial class UserPresenceGrain
     /// <summary>Records a watcher's connection state unless an older notice; returns whether it was applied.</summary>
     private bool ApplyWatcherConnection(string watcher, bool connected, long epoch, IPresenceHub[]? hubs)
     {
-        if (_watcherEpochs.TryGetValue(watcher, out var known) && epoch < known)
+        if (_watcherEpochs is not null && _watcherEpochs.TryGetValue(watcher, out var known) && epoch < known)
             return false;
-        _watcherEpochs[watcher] = epoch;
+        (_watcherEpochs ??= new(StringComparer.Ordinal))[watcher] = epoch;
         if (connected && _watchers.ContainsKey(watcher))
         {
             _connectedWatchers.Add(watcher);
             if (hubs is { Length: > 0 })
-                _watcherHubs[watcher] = SameHubs(hubs, _lastHubs) ? _lastHubs! : _lastHubs = hubs;
+                (_watcherHubs ??= new(StringComparer.Ordinal))[watcher] = SameHubs(hubs, _lastHubs) ? _lastHubs! : _lastHubs = hubs;
             else
-                _watcherHubs.Remove(watcher);
+                _watcherHubs?.Remove(watcher);
         }
         else
         {
             _connectedWatchers.Remove(watcher);
-            _watcherHubs.Remove(watcher);
+            _watcherHubs?.Remove(watcher);
         }
         UpdateKeepAlive();
         return true;
@@ -59,8 +59,8 @@ internal sealed partial class UserPresenceGrain
 
     private void ForgetWatcherConnection(string watcher)
     {
-        _watcherEpochs.Remove(watcher);
-        _watcherHubs.Remove(watcher);
+        _watcherEpochs?.Remove(watcher);
+        _watcherHubs?.Remove(watcher);
         if (_connectedWatchers.Remove(watcher))
             UpdateKeepAlive();
     }
@@ -68,7 +68,7 @@ internal sealed partial class UserPresenceGrain
     /// <summary>One watcher's copy of a snapshot: through the hubs of its devices' processes, or its grain.</summary>
     private void SendTo(string watcher, PresenceSnapshot snapshot)
     {
-        if (_watcherHubs.TryGetValue(watcher, out var hubs))
+        if (_watcherHubs is not null && _watcherHubs.TryGetValue(watcher, out var hubs))
         {
             var delivery = new HubDelivery(_user.Org, _user.App, snapshot, [watcher]);
             foreach (var hub in hubs)
@@ -129,7 +129,7 @@ internal sealed partial class UserPresenceGrain
         {
             if (!_watchers.TryGetValue(watcher, out var expiresAt) || expiresAt <= now)
                 (ended ??= []).Add(watcher);
-            else if (_watcherHubs.TryGetValue(watcher, out var hubs))
+            else if (_watcherHubs is not null && _watcherHubs.TryGetValue(watcher, out var hubs))
             {
                 foreach (var hub in hubs)
                     BatchOf(batches ??= [], hub).Add(watcher);
@@ -155,7 +155,7 @@ internal sealed partial class UserPresenceGrain
             foreach (var watcher in ended)
             {
                 _connectedWatchers.Remove(watcher);
-                _watcherHubs.Remove(watcher);
+                _watcherHubs?.Remove(watcher);
             }
             UpdateKeepAlive();
         }

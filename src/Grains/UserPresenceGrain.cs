@@ -49,7 +49,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private readonly ILogger _logger;
 
     private UserKey _user;
-    private string _appPrefix = "";
+
+    /// <summary>The tenant's shared strings (<c>{org}/{app}</c>, its key prefix).</summary>
+    private AppNames _app = null!;
 
     /// <summary>Users this user watches: target username → expiry (Unix seconds). Expired entries stay until purged.</summary>
     private Dictionary<string, long> _subscriptions = new(StringComparer.Ordinal);
@@ -93,9 +95,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         GrainKey = this.GetPrimaryKeyString();
-        _user = UserKey.Parse(GrainKey);
-        _appPrefix = $"{_user.Org}/{_user.App}/";
-        _appName = _appPrefix[..^1];
+        var key = UserKey.Parse(GrainKey);
+        _app = AppNames.Of(key.Org, key.App);
+        _user = new UserKey(_app.Org, _app.App, key.Username);
 
         var subscriptions = _subscriptionTable.ReadBySubscriberAsync(GrainKey, cancellationToken);
         var watchers = _subscriptionTable.ReadByTargetAsync(GrainKey, cancellationToken);
@@ -383,7 +385,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         foreach (var target in targets)
         {
             _subscriptions.Remove(target);
-            _forwardedVersions.Remove(target);
+            _forwardedVersions?.Remove(target);
         }
         PresenceMetrics.SubscriptionsEndedBy(targets.Count, "unsubscribed");
         await ReleaseTargetsAsync(targets);
@@ -498,7 +500,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         LogSubscriptionsEnded(GrainKey, targets.Count, reason);
         PresenceMetrics.SubscriptionsEndedBy(targets.Count, reason == SubscriptionEndReason.Evicted ? "evicted" : "expired");
         foreach (var target in targets)
-            _forwardedVersions.Remove(target);
+            _forwardedVersions?.Remove(target);
         foreach (var device in _devices.Values)
         {
             foreach (var target in targets)
@@ -671,8 +673,8 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         {
             var key = otherEnd(row);
             var expiresAt = row.ExpiresAt.ToUnixTimeSeconds();
-            if (expiresAt > liveAfter && key.StartsWith(_appPrefix, StringComparison.Ordinal))
-                map[key[_appPrefix.Length..]] = expiresAt;
+            if (expiresAt > liveAfter && key.StartsWith(_app.Prefix, StringComparison.Ordinal))
+                map[key[_app.Prefix.Length..]] = expiresAt;
         }
         return map;
     }

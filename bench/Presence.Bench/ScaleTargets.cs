@@ -23,11 +23,13 @@ internal static partial class ScaleTargets
             var delivered = Metric(fanout, "events_delivered") == Metric(fanout, "events_expected") && Metric(fanout, "events_out_of_order") == 0;
             rows.Add(($"fan-out to {size:N0}: change-to-delivery p99", $"{Ms(p99)}{(baseline is { } b ? $" (baseline {Ms(b)}, ×{p99 / b:0.0})" : "")}",
                 "≤ 50 ms and ≤ 2× the baseline, all delivered in order", p99 <= 50 && (baseline is not { } bl || p99 <= 2 * bl) && delivered));
+            if (Ok(byId, $"fanout-{size}-cluster") is { P99Ms: { } clusterP99 })
+                rows.Add(($"the same through 3 silos + 2 gateways", Ms(clusterP99), "≤ 100 ms", clusterP99 <= 100));
             if (Metric(fanout, "silo_cpu_us_per_event") is { } cpu)
-                rows.Add(("silo CPU per delivered event", $"{cpu:0.0} µs", "≤ 5 µs", cpu <= 5));
+                rows.Add(("silo CPU per delivered event, one process (its sockets included)", $"{cpu:0.0} µs", "≤ 5 µs", cpu <= 5));
         }
-        if (Ok(byId, $"fanout-{size}-cluster") is { P99Ms: { } clusterP99 })
-            rows.Add(($"the same through 3 silos + 2 gateways", Ms(clusterP99), "≤ 100 ms", clusterP99 <= 100));
+        if (Metric(Ok(byId, $"fanout-{size}-cluster"), "silo_cpu_us_per_event") is { } clusterCpu)
+            rows.Add(("silo CPU per delivered event, a cluster's silos (sockets on the gateways)", $"{clusterCpu:0.0} µs", "≤ 5 µs", clusterCpu <= 5));
         if (byId.TryGetValue("fanout-50000", out var big))
             rows.Add(("fan-out to 50,000", big.Status == ScenarioResult.Ok && big.P99Ms is { } bigP99 ? $"p99 {Ms(bigP99)}" : big.Status,
                 "all delivered, p99 ≤ 500 ms", big.Status == ScenarioResult.Ok ? big.P99Ms <= 500 : null));

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 

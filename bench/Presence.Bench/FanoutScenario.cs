@@ -1,9 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 
 namespace Presence.Orleans.Bench;
 
@@ -14,8 +10,9 @@ namespace Presence.Orleans.Bench;
 /// sent → presence frame received, one clock), events delivered per second, the silo's CPU per delivered event and its
 /// memory per open connection. With <c>--broadcast</c> it is the baseline: nobody subscribes, and each change is
 /// <c>POST /bench/broadcast</c>, the same frame written to every socket of the server with no grain involved.
-/// Skipped while the silo has no real-time endpoint (the WebSocket route answers 404), and when this process or the
-/// server may not open that many files.
+/// Skipped while the silo has no real-time endpoint (the WebSocket route answers 404), and when a server may not open
+/// files for its share of the sockets; past this process's own limit the sockets go to child processes
+/// (<see cref="ChildFanoutReceivers"/>).
 /// </summary>
 internal static class FanoutScenario
 {

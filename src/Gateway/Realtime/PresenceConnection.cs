@@ -37,7 +37,6 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     public PresenceConnection(UserKey user, string resource, PresenceSocketSession session, PresenceSocketOptions options, ILogger logger)
     {
         Key = user;
-        User = user.ToString();
         Resource = resource;
         _session = session;
         _options = options;
@@ -53,8 +52,8 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     /// <summary>The connection's user.</summary>
     public UserKey Key { get; }
 
-    /// <summary>The user key (<c>org/app/username</c>), for logs.</summary>
-    public string User { get; }
+    /// <summary>The user key (<c>org/app/username</c>), for logs: made when logged, not held by every connection.</summary>
+    public string User => Key.ToString();
 
     public string Resource { get; }
 

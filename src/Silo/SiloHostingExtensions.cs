@@ -27,8 +27,9 @@ public static class SiloHostingExtensions
             silo.AddPresence(builder.Configuration);
             ConfigureClustering(silo, cluster);
             silo.AddPresenceDashboard(builder.Configuration, builder.Environment);
-            // Trace context rides every grain call (gateway → silo → silo), so one request is one trace.
-            silo.AddActivityPropagation();
+            // With tracing on, trace context rides every grain call (gateway → silo → silo): one request is one trace.
+            if (TelemetryHostingExtensions.IsTracingEnabled(builder.Configuration))
+                silo.AddActivityPropagation();
         });
         // Kestrel starts beside Orleans rather than after it: a silo waiting for its database is live, not ready.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
@@ -65,11 +66,10 @@ public static class SiloHostingExtensions
         {
             case StorageProvider.Memory:
                 services.AddInMemorySubscriptions();
-                silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService();
-                // Orleans' binary serializer rather than the default JSON one (Newtonsoft, with reference tracking): the
-                // state is copied to the storage grain on every write, and JSON was the largest part of a write's cost.
-                services.AddOptions<MemoryGrainStorageOptions>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
-                    .Configure<Serializer>(static (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                services.TryAddSingleton<InMemoryGrainStore>();
+                services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                    static (sp, _) => ActivatorUtilities.CreateInstance<InMemoryGrainStorage>(sp));
+                silo.UseInMemoryReminderService();
                 break;
             case StorageProvider.Postgres:
                 services.AddPostgresSubscriptions();

@@ -114,7 +114,7 @@ public sealed class PostgresRegistrationTests
         Assert.Null(services.GetService<PostgresDatabase>());
         Assert.IsType<InMemorySubscriptionTable>(services.GetRequiredService<ISubscriptionTable>());
         Assert.IsType<InMemoryStorageHealth>(services.GetRequiredService<IStorageHealth>());
-        Assert.IsNotType<OutageAwareGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName));
+        Assert.IsType<InMemoryGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName));
         Assert.Empty(services.GetServices<ILifecycleParticipant<ISiloLifecycle>>().OfType<PostgresSchemaInitializer>());
     }
 

@@ -60,8 +60,9 @@ public static class ClientHostingExtensions
                     throw new InvalidOperationException($"Unknown {PresenceClusterOptions.SectionName}:Provider '{cluster.Provider}'. Use Localhost or Postgres.");
             }
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
-            // Trace context rides every grain call, so a request's trace continues into the silos.
-            client.AddActivityPropagation();
+            // With tracing on, trace context rides every grain call, so a request's trace continues into the silos.
+            if (TelemetryHostingExtensions.IsTracingEnabled(builder.Configuration))
+                client.AddActivityPropagation();
             client.Services.AddSingleton<ClusterConnectionStatus>();
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionStatus>());
             client.Services.AddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();

@@ -12,7 +12,7 @@ namespace Presence.Orleans.Grains.Tests;
 /// storage), plus the cluster client that tests and their devices talk through. One cluster serves every test of a
 /// collection, so each test works in an app of its own (<see cref="NewApp"/>) and reads the clock instead of assuming
 /// a fresh one. Every silo gets the same <see cref="Clock"/> (grain timers and reminders; Orleans' messaging and
-/// membership keep real time) and the same subscription table, which is per process in production. Reminders fire a
+/// membership keep real time) and the same grain states and subscription table, which are per process in production. Reminders fire a
 /// millisecond after their due time (see <see cref="PaddedTimeProvider"/>): a test moves the clock past it. Set
 /// <c>PRESENCE_TEST_ORLEANS_LOGS=1</c> to get Orleans' log files (bin/.../logs) when investigating a failure.
 /// </summary>
@@ -34,6 +34,8 @@ public abstract class PresenceCluster : IAsyncLifetime
     internal ReminderProbe Reminders { get; } = new();
 
     internal InMemorySubscriptionTable SubscriptionTable { get; } = new();
+
+    internal InMemoryGrainStore GrainStates { get; } = new();
 
     /// <summary>The silos' configuration (<c>Presence:*</c> keys), on top of the memory storage default.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
@@ -58,6 +60,7 @@ public abstract class PresenceCluster : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(Settings);
             // Before AddPresence, whose in-memory defaults only fill what is missing.
             host.Services.AddSingleton<ISubscriptionTable>(SubscriptionTable);
+            host.Services.AddSingleton(GrainStates);
             host.Services.UseTestClock(Clock);
             // See PaddedTimeProvider: on the manual clock alone, the reminder service can spin inside Advance.
             host.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, new PaddedTimeProvider(Clock));

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Providers;
-using Orleans.Serialization;
 using Orleans.Storage;
 using Presence.Orleans.Gateway;
 using Presence.Orleans.Grains;
@@ -41,7 +40,7 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// The presence grains and their storage, whatever the clustering (tests' in-process clusters call this alone):
-    /// <c>Presence:Storage:Provider</c> <c>Memory</c> (the default: Orleans memory storage and reminders, subscription
+    /// <c>Presence:Storage:Provider</c> <c>Memory</c> (the default: grain states in this process, Orleans in-memory reminders, subscription
     /// rows in memory) or <c>Postgres</c> (grain storage as <c>Presence:Storage:GrainStorage</c> says, Orleans ADO.NET reminders, our
     /// subscription rows), which needs <c>ConnectionStrings:Presence</c>. With PostgreSQL (storage or clustering) the silo applies the schema itself.
     /// </summary>

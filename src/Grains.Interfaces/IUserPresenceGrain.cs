@@ -18,6 +18,9 @@ namespace Presence.Orleans.Grains;
 /// subscribing to each other would otherwise wait on each other forever; they never await anything, so
 /// interleaving them is safe. Notifications between grains are one way. <c>DeliverPresence</c> and
 /// <c>TargetReset</c> do not interleave, so a watcher handles one target's events in arrival order.
+/// Arguments are <c>[Immutable]</c>: callers build them per call and never change them afterwards (hub arrays are
+/// replaced, never edited), so a call within a silo passes them as they are. Without it Orleans deep-copies them
+/// on every local call, and each grain reference made resolves a copier per argument type, one by reflection.
 /// </remarks>
 [Alias("presence.IUserPresenceGrain")]
 public interface IUserPresenceGrain : IGrainWithStringKey
@@ -40,7 +43,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// per process; without one they come through this grain, once per device.
     /// </summary>
     [Alias("Connect")]
-    Task<PresenceSnapshot> ConnectAsync(string resource, IPresenceObserver device, IPresenceHub? hub = null);
+    Task<PresenceSnapshot> ConnectAsync(string resource, [Immutable] IPresenceObserver device, [Immutable] IPresenceHub? hub = null);
 
     /// <summary>
     /// The device's connection ended: the resource goes offline ("0"); with <paramref name="logout"/> it counts
@@ -48,7 +51,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// <paramref name="device"/> is no longer the resource's device (it was replaced).
     /// </summary>
     [Alias("Disconnect")]
-    Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout);
+    Task<PresenceSnapshot> DisconnectAsync(string resource, [Immutable] IPresenceObserver device, bool logout);
 
     /// <summary>
     /// One way. The lease of a connected device: the process holding its socket renews it periodically
@@ -59,7 +62,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// answer with their current state: after a silo died, events resume with a version gap at worst.
     /// </summary>
     [OneWay, Alias("RenewDevice")]
-    Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync, IPresenceHub? hub = null);
+    Task RenewDeviceAsync(string resource, [Immutable] IPresenceObserver device, bool resync, [Immutable] IPresenceHub? hub = null);
 
     /// <summary>
     /// Subscribes this user to each of <paramref name="usernames"/> for <paramref name="expirySeconds"/>,
@@ -67,11 +70,11 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// <see cref="SubscribeResult.Failed"/>; past the subscription cap the ones with least time left are evicted.
     /// </summary>
     [Alias("Subscribe")]
-    Task<SubscribeResult> SubscribeAsync(IReadOnlyList<string> usernames, int expirySeconds);
+    Task<SubscribeResult> SubscribeAsync([Immutable] IReadOnlyList<string> usernames, int expirySeconds);
 
     /// <summary>Removes these subscriptions; an empty list removes all of them.</summary>
     [Alias("Unsubscribe")]
-    Task UnsubscribeAsync(IReadOnlyList<string> usernames);
+    Task UnsubscribeAsync([Immutable] IReadOnlyList<string> usernames);
 
     /// <summary>Live subscriptions ordered by uid, paged (1-based page number).</summary>
     [ReadOnly, Alias("GetSubscriptions")]
@@ -84,7 +87,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave, Alias("AddWatcher")]
     Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
-        IPresenceHub[]? hubs = null);
+        [Immutable] IPresenceHub[]? hubs = null);
 
     /// <summary>Target side of unsubscribe, expiry and eviction.</summary>
     [AlwaysInterleave, Alias("RemoveWatcher")]
@@ -103,7 +106,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// sends them to the watcher's grain (<see cref="DeliverPresenceAsync"/>). The set changing is a change too (a new epoch).
     /// </summary>
     [OneWay, AlwaysInterleave, Alias("WatcherConnectionChanged")]
-    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false, IPresenceHub[]? hubs = null);
+    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false, [Immutable] IPresenceHub[]? hubs = null);
 
     /// <summary>One way. Watcher side: a target changed; forwarded to this user's devices while the subscription is live.</summary>
     [OneWay, Alias("DeliverPresence")]

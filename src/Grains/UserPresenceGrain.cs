@@ -559,6 +559,10 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         long? next = _subscriptions.Count == 0 ? null : _subscriptions.Values.Min();
         if (next == _reminderDueAt)
             return;
+        // A reminder armed for no later than the next expiry stays: firing early, its handler finds nothing due and
+        // re-arms for the right second. Renewals, which only move expiries later, then cost no reminder write each.
+        if (next is { } due && _reminderDueAt is { } armed && armed != ReminderUnknown && armed <= due)
+            return;
         if (next is null)
         {
             await DisarmReminderAsync(ExpiryReminderName);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Presence.Orleans.Grains;
@@ -8,6 +9,16 @@ namespace Presence.Orleans.Grains;
 /// </summary>
 public readonly record struct UserKey(string Org, string App, string Username)
 {
+    public const int MaxUsernameBytes = 64;
+
+    private static readonly SearchValues<char> UsernameChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
+
+    /// <summary>A username of SPEC §1: 1–64 bytes of <c>A-Z a-z 0-9 _ - .</c> (all ASCII, so bytes = characters).</summary>
+    public static bool IsValidUsername([NotNullWhen(true)] string? value) =>
+        value is { Length: > 0 and <= MaxUsernameBytes }
+        && value.AsSpan().IndexOfAnyExcept(UsernameChars) < 0;
+
     public static UserKey Create(string org, string app, string username) =>
         new(org.ToLowerInvariant(), app.ToLowerInvariant(), username.ToLowerInvariant());
 

@@ -31,7 +31,6 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     internal const string ExpiryReminderName = "subscriptions-expiry";
     private const string OfflineStatus = "0";
     private const string OnlineStatus = "1";
-    private const int MaxUsernameBytes = 64;
 
     /// <summary>Marks "armed state unknown" (after activation), so the next arm always writes.</summary>
     private const long ReminderUnknown = long.MinValue;
@@ -307,7 +306,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         var calls = targets
             .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, _devices.Count > 0, _connectionEpoch, _announcedHubs)))
             .ToList();
-        var accepted = new Dictionary<string, PresenceSnapshot>(StringComparer.Ordinal);
+        var accepted = new Dictionary<string, PresenceSnapshot>(calls.Count, StringComparer.Ordinal);
         var failed = new List<string>();
         Exception? error = null;
         foreach (var (target, call) in calls)
@@ -472,15 +471,19 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     /// </summary>
     private HashSet<string> SelectEvictions(IReadOnlyDictionary<string, PresenceSnapshot> accepted, long expiresAt, long now)
     {
-        var candidates = _subscriptions
+        var kept = accepted.Count;
+        foreach (var (target, expiry) in _subscriptions)
+        {
+            if (expiry > now && !accepted.ContainsKey(target))
+                kept++;
+        }
+        var excess = kept - _limits.MaxSubscriptionsPerUser;
+        if (excess <= 0)
+            return [];
+        return _subscriptions
             .Where(p => p.Value > now && !accepted.ContainsKey(p.Key))
             .Select(p => (Uid: p.Key, ExpiresAt: p.Value))
             .Concat(accepted.Keys.Select(t => (Uid: t, ExpiresAt: expiresAt)))
-            .ToList();
-        var excess = candidates.Count - _limits.MaxSubscriptionsPerUser;
-        if (excess <= 0)
-            return new HashSet<string>(StringComparer.Ordinal);
-        return candidates
             .OrderBy(c => c.ExpiresAt)
             .ThenBy(c => c.Uid, StringComparer.Ordinal)
             .Take(excess)
@@ -581,7 +584,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         IPresenceHub[]? hubs = null)
     {
         var name = NormalizeUsername(subscriber);
-        if (!IsValidUsername(name) || name == _user.Username)
+        if (!UserKey.IsValidUsername(name) || name == _user.Username)
             throw new ArgumentException($"'{subscriber}' cannot watch this user.", nameof(subscriber));
 
         var now = NowSeconds();
@@ -649,7 +652,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         foreach (var username in usernames)
         {
             var name = NormalizeUsername(username);
-            if (!IsValidUsername(name))
+            if (!UserKey.IsValidUsername(name))
                 throw new ArgumentException($"'{username}' is not a valid username.", nameof(usernames));
             if (name == _user.Username)
                 throw new ArgumentException("you can't sub yourself", nameof(usernames));
@@ -664,11 +667,6 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         ArgumentNullException.ThrowIfNull(username);
         return username.ToLowerInvariant();
     }
-
-    /// <summary>1–64 bytes of <c>a-z A-Z 0-9 _ - .</c> (SPEC §1); all ASCII, so bytes = chars.</summary>
-    private static bool IsValidUsername(string name) =>
-        name.Length is > 0 and <= MaxUsernameBytes
-        && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private Dictionary<string, long> ToUsernameMap(IReadOnlyList<SubscriptionRow> rows, Func<SubscriptionRow, string> otherEnd, long liveAfter)
     {

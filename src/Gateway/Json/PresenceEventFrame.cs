@@ -8,7 +8,7 @@ internal sealed record PresenceEventFrame(
     [property: JsonPropertyName("status_type")] string StatusType,
     [property: JsonPropertyName("status")] IReadOnlyDictionary<string, string> Status,
     [property: JsonPropertyName("ext")] string Ext,
-    [property: JsonPropertyName("last_time")] string LastTime,
+    [property: JsonPropertyName("last_time"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long LastTime,
     [property: JsonPropertyName("version")] long Version)
 {
     [JsonPropertyName("type")]

@@ -11,5 +11,5 @@ internal sealed record SocketPresenceDto(
     [property: JsonPropertyName("status_type")] string StatusType,
     [property: JsonPropertyName("status")] IReadOnlyDictionary<string, string> Status,
     [property: JsonPropertyName("ext")] string Ext,
-    [property: JsonPropertyName("last_time")] string LastTime,
+    [property: JsonPropertyName("last_time"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long LastTime,
     [property: JsonPropertyName("version")] long Version);

@@ -8,6 +8,6 @@ internal sealed record SocketSubscribedDto(
     [property: JsonPropertyName("status_type")] string StatusType,
     [property: JsonPropertyName("status")] IReadOnlyDictionary<string, string> Status,
     [property: JsonPropertyName("ext")] string Ext,
-    [property: JsonPropertyName("last_time")] string LastTime,
+    [property: JsonPropertyName("last_time"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long LastTime,
     [property: JsonPropertyName("version")] long Version,
-    [property: JsonPropertyName("expiry")] string Expiry);
+    [property: JsonPropertyName("expiry"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long Expiry);

@@ -91,7 +91,7 @@ internal static class PresenceApi
 
         var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).SubscribeAsync(targets, expirySeconds));
         var subscribed = result.Subscribed
-            .Select(s => new SubscribedPresenceDto(s.Presence.Uid, Seconds(s.Presence.LastTime), Seconds(s.Expiry), s.Presence.Ext, s.Presence.Status))
+            .Select(s => new SubscribedPresenceDto(s.Presence.Uid, s.Presence.LastTime, s.Expiry, s.Presence.Ext, s.Presence.Status))
             .ToList();
         return TypedResults.Ok(new SubscribeResponse(subscribed, result.Failed.Count == 0 ? null : result.Failed));
     }
@@ -111,7 +111,7 @@ internal static class PresenceApi
 
         var users = Normalize(body!.Usernames!).Select(name => UserKey.Create(org, app, name)).ToList();
         var snapshots = await Task.WhenAll(PresenceReader.Start(services.Grains, services.LocalSnapshots, users));
-        var result = snapshots.Select(p => new PresenceDto(p.Uid, Seconds(p.LastTime), p.Ext, p.Status)).ToList();
+        var result = snapshots.Select(p => new PresenceDto(p.Uid, p.LastTime, p.Ext, p.Status)).ToList();
         return TypedResults.Ok(new PresenceListResponse(result));
     }
 
@@ -149,8 +149,8 @@ internal static class PresenceApi
             return EasemobError.IllegalArgument($"pageSize must be an integer from 1 to {maxPageSize}");
 
         var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).GetSubscriptionsAsync(page, size));
-        var sublist = result.Items.Select(s => new SubscriptionDto(s.Uid, Seconds(s.Expiry))).ToList();
-        return TypedResults.Ok(new SubscriptionListResponse(new SubscriptionListDto(result.Total.ToString(CultureInfo.InvariantCulture), sublist)));
+        var sublist = result.Items.Select(s => new SubscriptionDto(s.Uid, s.Expiry)).ToList();
+        return TypedResults.Ok(new SubscriptionListResponse(new SubscriptionListDto(result.Total, sublist)));
     }
 
     private static EasemobError? CheckUsername(string username) =>
@@ -188,5 +188,4 @@ internal static class PresenceApi
         return result;
     }
 
-    private static string Seconds(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,20 +1,19 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
 
 /// <summary>The input rules of SPEC §1 and §3, shared by every route.</summary>
 internal static class PresenceValidation
 {
-    public const int MaxUsernameBytes = 64;
     public const int MaxResourceBytes = 64;
     public const int MaxStatusBytes = 64;
 
-    /// <summary>1–64 bytes of <c>A-Z a-z 0-9 _ - .</c> (all ASCII, so bytes = characters).</summary>
-    public static bool IsValidUsername(string? value) =>
-        value is { Length: > 0 and <= MaxUsernameBytes }
-        && value.AsSpan().IndexOfAnyExcept(UsernameChars) < 0;
+    /// <inheritdoc cref="UserKey.IsValidUsername"/>
+    public static bool IsValidUsername([NotNullWhen(true)] string? value) => UserKey.IsValidUsername(value);
 
     /// <summary>1–64 bytes of <c>A-Z a-z 0-9 _ -</c>: <c>{device type}_{resource id}</c> or a bare device type.</summary>
     public static bool IsValidResource(string? value) =>
@@ -50,9 +49,6 @@ internal static class PresenceValidation
         }
         return true;
     }
-
-    private static readonly SearchValues<char> UsernameChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
 
     private static readonly SearchValues<char> ResourceChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");

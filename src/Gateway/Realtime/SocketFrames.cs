@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Presence.Orleans.Grains;
 
@@ -8,17 +7,17 @@ namespace Presence.Orleans.Gateway;
 internal static class SocketFrames
 {
     public static PresenceEventFrame Event(PresenceSnapshot p, bool timing = false) =>
-        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version)
+        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, p.LastTime, p.Version)
         {
             ChangedAtUnixMs = p.ChangedAtUnixMs,
             ChangedAt = timing && p.ChangedAtUnixMs > 0 ? p.ChangedAtUnixMs : null,
         };
 
     public static SocketPresenceDto Presence(PresenceSnapshot p) =>
-        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, Seconds(p.LastTime), p.Version);
+        new(p.Uid, StatusType(p.StatusType), p.Status, p.Ext, p.LastTime, p.Version);
 
     public static SocketSubscribedDto Subscribed(SubscribedPresence s) =>
-        new(s.Presence.Uid, StatusType(s.Presence.StatusType), s.Presence.Status, s.Presence.Ext, Seconds(s.Presence.LastTime), s.Presence.Version, Seconds(s.Expiry));
+        new(s.Presence.Uid, StatusType(s.Presence.StatusType), s.Presence.Status, s.Presence.Ext, s.Presence.LastTime, s.Presence.Version, s.Expiry);
 
     public static SubscriptionEndedFrame Ended(string uid, SubscriptionEndReason reason) =>
         new(uid, reason switch
@@ -48,5 +47,4 @@ internal static class SocketFrames
         _ => throw new ArgumentException($"{frame.GetType().Name} is not a socket frame.", nameof(frame)),
     };
 
-    private static string Seconds(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

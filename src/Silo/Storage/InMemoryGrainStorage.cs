@@ -8,7 +8,8 @@ using Orleans.Storage;
 namespace Presence.Orleans.Silo;
 
 /// <summary>
-/// The grain states of the memory provider: one record per grain and state name, each a private copy with its ETag.
+/// The grain states of the memory provider: one record per grain and state name, the state serialized (Orleans' binary
+/// format: one compact array per grain, nothing the grain can change) with its ETag.
 /// Per process, like the memory subscription table: the memory provider is the one-silo embedded default, and
 /// in-process test clusters give every silo the same instance, as a shared database would be.
 /// </summary>
@@ -21,23 +22,23 @@ public sealed class InMemoryGrainStore
     internal string NextETag() => Interlocked.Increment(ref _lastETag).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A stored state (null once cleared: the record stays, so a stale ETag is still refused) and its ETag.</summary>
-    internal sealed record Record(object? State, string ETag);
+    internal sealed record Record(byte[]? State, string ETag);
 }
 
 /// <summary>
 /// Orleans grain storage over <see cref="InMemoryGrainStore"/>, with the ETag contract of Orleans' memory storage: a
 /// write or clear carrying another ETag than the stored one throws <see cref="InconsistentStateException"/>, so a stale
 /// activation cannot overwrite a newer state. Orleans' own memory storage keeps states in storage grains and pays a
-/// grain call and a serialization per write, as a remote store would; here a write is a deep copy and a
-/// compare-and-swap, which is what the embedded default needs (about a third of the cost of a status change).
+/// grain call and a serialization per write, as a remote store would; here a write is a serialization and a
+/// compare-and-swap, which is what the embedded default needs (the storage grain's call was a third of a status change).
 /// </summary>
-internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, DeepCopier copier, IActivatorProvider activators) : IGrainStorage
+internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, Serializer serializer, IActivatorProvider activators) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (store.Records.TryGetValue((stateName, grainId), out var record) && record.State is T state)
+        if (store.Records.TryGetValue((stateName, grainId), out var record) && record.State is { } state)
         {
-            grainState.State = copier.Copy(state);
+            grainState.State = serializer.Deserialize<T>(state);
             grainState.ETag = record.ETag;
             grainState.RecordExists = true;
         }
@@ -52,7 +53,7 @@ internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, DeepCopier 
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = Swap(stateName, grainId, grainState.ETag, copier.Copy(grainState.State));
+        var stored = Swap(stateName, grainId, grainState.ETag, serializer.SerializeToArray(grainState.State));
         grainState.ETag = stored.ETag;
         grainState.RecordExists = true;
         return Task.CompletedTask;
@@ -68,7 +69,7 @@ internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, DeepCopier 
     }
 
     /// <summary>Replaces the record if <paramref name="expectedETag"/> is the stored one (or nothing is stored yet).</summary>
-    private InMemoryGrainStore.Record Swap(string stateName, GrainId grainId, string? expectedETag, object? state)
+    private InMemoryGrainStore.Record Swap(string stateName, GrainId grainId, string? expectedETag, byte[]? state)
     {
         var key = (stateName, grainId);
         var next = new InMemoryGrainStore.Record(state, store.NextETag());

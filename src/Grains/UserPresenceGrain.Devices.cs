@@ -322,7 +322,8 @@ internal sealed partial class UserPresenceGrain
         foreach (var watcher in _connectedWatchers)
             _ = UserGrain(watcher).TargetResetAsync(_user.Username);
         ReportGauges(deactivating: true);
-        WithdrawLocalSnapshot();
+        _localSnapshots.Remove(_user);
+        _publishedSnapshot = null;
         return Task.CompletedTask;
     }
 

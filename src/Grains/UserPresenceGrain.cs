@@ -400,7 +400,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
         var live = LiveEntries(_subscriptions);
         var skip = (long)(pageNum - 1) * pageSize;
-        var items = skip >= live.Count ? [] : live.Skip((int)skip).Take(pageSize).ToList();
+        List<SubscriptionEntry> items = skip >= live.Count ? []
+            : skip == 0 && live.Count <= pageSize ? live // the whole list is the page: no second copy
+            : live.GetRange((int)skip, (int)Math.Min(pageSize, live.Count - skip));
         return Task.FromResult(new SubscriptionPage(live.Count, items));
     }
 

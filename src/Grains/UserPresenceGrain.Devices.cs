@@ -13,7 +13,14 @@ internal sealed partial class UserPresenceGrain
     internal const string ConnectionsReminderName = "connections";
 
     /// <summary>Resource → the connection registered for it. In memory: connections re-register with a new activation.</summary>
-    private readonly Dictionary<string, IPresenceObserver> _devices = new(StringComparer.Ordinal);
+    private Dictionary<string, IPresenceObserver>? _devices;
+
+    /// <summary>What a user without devices enumerates; never written (writes go to <c>_devices</c>, made on first use).</summary>
+    private static readonly Dictionary<string, IPresenceObserver> NoDevices = new();
+
+    private int DeviceCount => _devices?.Count ?? 0;
+
+    private bool HasDevice(string resource) => _devices?.ContainsKey(resource) == true;
 
     /// <summary>Resource → the hub of its device's process (null: the device has none). Same keys as <see cref="_devices"/>.</summary>
     private Dictionary<string, IPresenceHub?>? _deviceHubs;
@@ -49,7 +56,7 @@ internal sealed partial class UserPresenceGrain
         ArgumentNullException.ThrowIfNull(device);
 
         // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
-        if (_devices.Count == 0)
+        if (DeviceCount == 0)
             await ArmReminderAsync(ConnectionsReminderName, _limits.ConnectionCheckPeriod, _limits.ConnectionCheckPeriod);
         // Every connection is a login, even onto a resource already online (a replaced connection, REST).
         await CommitAsync(() =>
@@ -58,7 +65,7 @@ internal sealed partial class UserPresenceGrain
             return true;
         });
 
-        if (_devices.TryGetValue(resource, out var replaced) && !SameDevice(replaced, device))
+        if (_devices is not null && _devices.TryGetValue(resource, out var replaced) && !SameDevice(replaced, device))
         {
             LogDeviceReplaced(GrainKey, resource);
             _ = replaced.OnSessionEnded(SessionEndReason.Replaced);
@@ -70,7 +77,7 @@ internal sealed partial class UserPresenceGrain
 
     public async Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync, IPresenceHub? hub = null)
     {
-        if (_devices.TryGetValue(resource, out var current))
+        if (_devices is not null && _devices.TryGetValue(resource, out var current))
         {
             if (!SameDevice(current, device))
             {
@@ -97,8 +104,8 @@ internal sealed partial class UserPresenceGrain
     /// </summary>
     private void AddDevice(string resource, IPresenceObserver device, IPresenceHub? hub, bool resync)
     {
-        var wasConnected = _devices.Count > 0;
-        _devices[resource] = device;
+        var wasConnected = DeviceCount > 0;
+        (_devices ??= new(StringComparer.Ordinal))[resource] = device;
         (_deviceHubs ??= new(StringComparer.Ordinal))[resource] = hub;
         (_leaseRenewedAt ??= new(StringComparer.Ordinal))[resource] = Stopwatch.GetTimestamp();
         if (!wasConnected)
@@ -111,14 +118,14 @@ internal sealed partial class UserPresenceGrain
         else if (resync)
             AnnounceConnection(connected: true, resync: true);
         ReportGauges();
-        LogDeviceConnected(GrainKey, resource, _devices.Count);
+        LogDeviceConnected(GrainKey, resource, DeviceCount);
     }
 
     /// <summary>Drops devices whose lease ran out (their process died): their resources go offline, as if lost.</summary>
     private async Task ExpireLeasesAsync(CancellationToken cancellationToken)
     {
         List<(string Resource, IPresenceObserver Device)>? expired = null;
-        foreach (var (resource, device) in _devices)
+        foreach (var (resource, device) in _devices ?? NoDevices)
         {
             long renewedAt = 0;
             if (_leaseRenewedAt is null || !_leaseRenewedAt.TryGetValue(resource, out renewedAt) || Stopwatch.GetElapsedTime(renewedAt) > _limits.OrphanedConnectionTimeout)
@@ -135,14 +142,14 @@ internal sealed partial class UserPresenceGrain
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
-        if (!_devices.TryGetValue(resource, out var current) || !SameDevice(current, device))
+        if (_devices is null || !_devices.TryGetValue(resource, out var current) || !SameDevice(current, device))
             return Snapshot(); // replaced (or evicted): the resource belongs to a newer connection
 
         // The connection is gone whatever the write does.
         RemoveDevice(resource);
         OnDevicesRemoved();
         ReportGauges();
-        LogDeviceDisconnected(GrainKey, resource, logout, _devices.Count);
+        LogDeviceDisconnected(GrainKey, resource, logout, DeviceCount);
 
         var changed = await CommitAsync(() =>
         {
@@ -179,7 +186,7 @@ internal sealed partial class UserPresenceGrain
     {
         var hubs = _announcedHubs = connected ? DeliveryHubs() : null;
         var now = NowSeconds();
-        foreach (var (target, expiresAt) in _subscriptions)
+        foreach (var (target, expiresAt) in _subscriptions ?? [])
         {
             if (expiresAt > now)
                 _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch, resync, hubs);
@@ -188,7 +195,7 @@ internal sealed partial class UserPresenceGrain
 
     private void RemoveDevice(string resource)
     {
-        _devices.Remove(resource);
+        _devices?.Remove(resource);
         _deviceHubs?.Remove(resource);
         _leaseRenewedAt?.Remove(resource);
     }
@@ -196,7 +203,7 @@ internal sealed partial class UserPresenceGrain
     /// <summary>After devices left: the last one is a change of connection; a process no longer holding any is a change of where.</summary>
     private void OnDevicesRemoved()
     {
-        if (_devices.Count == 0)
+        if (DeviceCount == 0)
             OnDevicesConnectedChanged(connected: false);
         else if (!SameHubs(DeliveryHubs(), _announcedHubs))
         {
@@ -211,7 +218,7 @@ internal sealed partial class UserPresenceGrain
     /// </summary>
     private IPresenceHub[]? DeliveryHubs()
     {
-        if (_devices.Count == 0 || _deviceHubs is null)
+        if (DeviceCount == 0 || _deviceHubs is null)
             return null;
         List<IPresenceHub>? hubs = null;
         foreach (var hub in _deviceHubs.Values)
@@ -263,10 +270,10 @@ internal sealed partial class UserPresenceGrain
     /// <summary>Devices whose resource was evicted (over the resource limit) lose their session.</summary>
     private void DropDevicesWithoutResource()
     {
-        if (_devices.Count == 0)
+        if (DeviceCount == 0)
             return;
         var removed = false;
-        foreach (var (resource, device) in _devices)
+        foreach (var (resource, device) in _devices ?? NoDevices)
         {
             if (State.Resources.ContainsKey(resource))
                 continue;
@@ -282,14 +289,14 @@ internal sealed partial class UserPresenceGrain
     {
         ArgumentNullException.ThrowIfNull(presence);
         var target = presence.Uid;
-        if (_devices.Count == 0)
+        if (DeviceCount == 0)
         {
             // The target thinks we are connected (we lost our activation, or a notice was lost): correct it.
             _connectionEpoch = NextConnectionEpoch();
             _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, false, _connectionEpoch);
             return Task.CompletedTask;
         }
-        if (!_subscriptions.TryGetValue(target, out var expiresAt))
+        if (!Subscriptions.TryGetValue(target, out var expiresAt))
         {
             _ = UserGrain(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row
             return Task.CompletedTask;
@@ -299,7 +306,7 @@ internal sealed partial class UserPresenceGrain
         if (_forwardedVersions is not null && _forwardedVersions.TryGetValue(target, out var forwarded) && presence.Version <= forwarded)
             return Task.CompletedTask;
         (_forwardedVersions ??= new(StringComparer.Ordinal))[target] = presence.Version;
-        foreach (var device in _devices.Values)
+        foreach (var device in (_devices ?? NoDevices).Values)
             _ = device.OnPresenceChanged(presence);
         return Task.CompletedTask;
     }
@@ -307,7 +314,7 @@ internal sealed partial class UserPresenceGrain
     public Task TargetResetAsync(string target)
     {
         var name = NormalizeUsername(target);
-        if (_devices.Count > 0 && _subscriptions.TryGetValue(name, out var expiresAt) && expiresAt > NowSeconds())
+        if (DeviceCount > 0 && Subscriptions.TryGetValue(name, out var expiresAt) && expiresAt > NowSeconds())
             _ = UserGrain(name).WatcherConnectionChangedAsync(_user.Username, true, _connectionEpoch, resync: true, _announcedHubs);
         return Task.CompletedTask;
     }
@@ -315,11 +322,11 @@ internal sealed partial class UserPresenceGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Devices reconnect and so register with the next activation.
-        foreach (var device in _devices.Values)
+        foreach (var device in (_devices ?? NoDevices).Values)
             _ = device.OnSessionEnded(SessionEndReason.Deactivated);
         // Connected watchers announce themselves to the next activation — on another silo when this one is
         // stopping, so events resume there without waiting for the watchers' next connect.
-        foreach (var watcher in _connectedWatchers)
+        foreach (var watcher in _connectedWatchers ?? [])
             _ = UserGrain(watcher).TargetResetAsync(_user.Username);
         ReportGauges(deactivating: true);
         _localSnapshots.Remove(_user);
@@ -327,7 +334,7 @@ internal sealed partial class UserPresenceGrain
         return Task.CompletedTask;
     }
 
-    private void UpdateKeepAlive() => KeepAlive(_devices.Count > 0 || _connectedWatchers.Count > 0);
+    private void UpdateKeepAlive() => KeepAlive(DeviceCount > 0 || ConnectedWatcherCount > 0);
 
     private static bool SameDevice(IPresenceObserver a, IPresenceObserver b) =>
         a.GetGrainId() == b.GetGrainId();
@@ -338,7 +345,7 @@ internal sealed partial class UserPresenceGrain
     {
         foreach (var (resource, state) in State.Resources)
         {
-            if (state.Connected && state.Status != OfflineStatus && !_devices.ContainsKey(resource))
+            if (state.Connected && state.Status != OfflineStatus && !HasDevice(resource))
                 return true;
         }
         return false;
@@ -368,7 +375,7 @@ internal sealed partial class UserPresenceGrain
             return;
         }
         var orphans = State.Resources
-            .Where(p => p.Value.Connected && p.Value.Status != OfflineStatus && !_devices.ContainsKey(p.Key))
+            .Where(p => p.Value.Connected && p.Value.Status != OfflineStatus && !HasDevice(p.Key))
             .Select(p => p.Key)
             .ToList();
         if (orphans.Count > 0)
@@ -387,7 +394,7 @@ internal sealed partial class UserPresenceGrain
 
     private async Task ForgetConnectionsReminderIfIdleAsync()
     {
-        if (_devices.Count > 0 || State.Resources.Values.Any(r => r.Connected))
+        if (DeviceCount > 0 || State.Resources.Values.Any(r => r.Connected))
             return;
         try
         {
@@ -476,7 +483,7 @@ internal sealed partial class UserPresenceGrain
     /// <summary>While devices are connected, a timer at the earliest expiry ends subscriptions on the second.</summary>
     private void ArmExpiryTimer()
     {
-        long? next = _devices.Count == 0 || _subscriptions.Count == 0 ? null : _subscriptions.Values.Min();
+        long? next = DeviceCount == 0 || Subscriptions.Count == 0 ? null : Subscriptions.Values.Min();
         if (next == _expiryTimerDueAt && (_expiryTimer is not null || next is null))
             return;
         _expiryTimer?.Dispose();

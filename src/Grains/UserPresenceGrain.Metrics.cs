@@ -20,7 +20,7 @@ internal sealed partial class UserPresenceGrain
             _countedOnline = online;
             PresenceMetrics.UserOnlineChanged(_app.Name, online);
         }
-        var devices = deactivating ? 0 : _devices.Count;
+        var devices = deactivating ? 0 : DeviceCount;
         if (devices != _countedDevices)
         {
             PresenceMetrics.DevicesChanged(_app.Name, devices - _countedDevices);

@@ -6,8 +6,13 @@ namespace Presence.Orleans.Grains;
 /// </summary>
 internal sealed partial class UserPresenceGrain
 {
-    /// <summary>Watchers with connected devices (a subset of <c>_watchers</c>): the only ones a change is sent to.</summary>
-    private readonly HashSet<string> _connectedWatchers = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Watchers with connected devices (a subset of <c>_watchers</c>): the only ones a change is sent to. Made on
+    /// first use: most users are watched by nobody online.
+    /// </summary>
+    private HashSet<string>? _connectedWatchers;
+
+    private int ConnectedWatcherCount => _connectedWatchers?.Count ?? 0;
 
     /// <summary>Connected watchers whose devices all have hubs → those hubs; the others get changes through their grain.</summary>
     private Dictionary<string, IPresenceHub[]>? _watcherHubs;
@@ -25,8 +30,8 @@ internal sealed partial class UserPresenceGrain
         IPresenceHub[]? hubs = null)
     {
         var watcher = NormalizeUsername(subscriber);
-        if (ApplyWatcherConnection(watcher, connected, connectionEpoch, hubs) && resync && _connectedWatchers.Contains(watcher)
-            && _watchers.TryGetValue(watcher, out var expiresAt) && expiresAt > NowSeconds())
+        if (ApplyWatcherConnection(watcher, connected, connectionEpoch, hubs) && resync && _connectedWatchers?.Contains(watcher) == true
+            && Watchers.TryGetValue(watcher, out var expiresAt) && expiresAt > NowSeconds())
         {
             // The devices drop it unless it is newer than what they already have.
             SendTo(watcher, Snapshot());
@@ -40,9 +45,9 @@ internal sealed partial class UserPresenceGrain
         if (_watcherEpochs is not null && _watcherEpochs.TryGetValue(watcher, out var known) && epoch < known)
             return false;
         (_watcherEpochs ??= new(StringComparer.Ordinal))[watcher] = epoch;
-        if (connected && _watchers.ContainsKey(watcher))
+        if (connected && Watchers.ContainsKey(watcher))
         {
-            _connectedWatchers.Add(watcher);
+            (_connectedWatchers ??= new(StringComparer.Ordinal)).Add(watcher);
             if (hubs is { Length: > 0 })
                 (_watcherHubs ??= new(StringComparer.Ordinal))[watcher] = SameHubs(hubs, _lastHubs) ? _lastHubs! : _lastHubs = hubs;
             else
@@ -50,7 +55,7 @@ internal sealed partial class UserPresenceGrain
         }
         else
         {
-            _connectedWatchers.Remove(watcher);
+            _connectedWatchers?.Remove(watcher);
             _watcherHubs?.Remove(watcher);
         }
         UpdateKeepAlive();
@@ -61,7 +66,7 @@ internal sealed partial class UserPresenceGrain
     {
         _watcherEpochs?.Remove(watcher);
         _watcherHubs?.Remove(watcher);
-        if (_connectedWatchers.Remove(watcher))
+        if (_connectedWatchers?.Remove(watcher) == true)
             UpdateKeepAlive();
     }
 
@@ -90,7 +95,7 @@ internal sealed partial class UserPresenceGrain
             _publishPending = true;
             return;
         }
-        if (_devices.Count == 0 && _connectedWatchers.Count == 0)
+        if (DeviceCount == 0 && ConnectedWatcherCount == 0)
             return; // nobody to tell, nothing to coalesce
         FanOut(Snapshot());
         if (_limits.CoalescingWindow > TimeSpan.Zero)
@@ -117,9 +122,9 @@ internal sealed partial class UserPresenceGrain
     /// </summary>
     private void FanOut(PresenceSnapshot snapshot)
     {
-        foreach (var device in _devices.Values)
+        foreach (var device in (_devices ?? NoDevices).Values)
             _ = device.OnPresenceChanged(snapshot);
-        if (_connectedWatchers.Count == 0)
+        if (_connectedWatchers is not { Count: > 0 })
             return;
 
         var now = NowSeconds();
@@ -127,7 +132,7 @@ internal sealed partial class UserPresenceGrain
         List<(IPresenceHub Hub, List<string> Watchers)>? batches = null;
         foreach (var watcher in _connectedWatchers)
         {
-            if (!_watchers.TryGetValue(watcher, out var expiresAt) || expiresAt <= now)
+            if (!Watchers.TryGetValue(watcher, out var expiresAt) || expiresAt <= now)
                 (ended ??= []).Add(watcher);
             else if (_watcherHubs is not null && _watcherHubs.TryGetValue(watcher, out var hubs))
             {

@@ -52,11 +52,21 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     /// <summary>The tenant's shared strings (<c>{org}/{app}</c>, its key prefix).</summary>
     private AppNames _app = null!;
 
-    /// <summary>Users this user watches: target username → expiry (Unix seconds). Expired entries stay until purged.</summary>
-    private Dictionary<string, long> _subscriptions = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Users this user watches: target username → expiry (Unix seconds). Expired entries stay until purged. Made on
+    /// first write, like <see cref="_watchers"/>: most users have neither; reads go through <see cref="Subscriptions"/>.
+    /// </summary>
+    private Dictionary<string, long>? _subscriptions;
 
     /// <summary>Users watching this user: subscriber username → expiry (Unix seconds). Can hold 100,000+ entries.</summary>
-    private Dictionary<string, long> _watchers = new(StringComparer.Ordinal);
+    private Dictionary<string, long>? _watchers;
+
+    /// <summary>What a user without subscriptions or watchers reads (never written).</summary>
+    private static readonly IReadOnlyDictionary<string, long> NoEntries = new Dictionary<string, long>();
+
+    private IReadOnlyDictionary<string, long> Subscriptions => _subscriptions ?? NoEntries;
+
+    private IReadOnlyDictionary<string, long> Watchers => _watchers ?? NoEntries;
 
     private PresenceSnapshot? _snapshot;
     private UserPresenceState? _snapshotOf;
@@ -108,14 +118,14 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         _watchers = ToUsernameMap(watchers.Result, static row => row.Subscriber, liveAfter: NowSeconds());
 
         // A crash between a row write and arming could have left the reminder stale: re-arm once per activation.
-        _reminderDueAt = _subscriptions.Count == 0 ? null : ReminderUnknown;
+        _reminderDueAt = Subscriptions.Count == 0 ? null : ReminderUnknown;
         await ArmExpiryReminderAsync();
         ArmGraceTimer();
         _activatedAt = TimeProvider.GetUtcNow();
         if (HasOrphanedResources())
             ArmOrphanTimer(); // devices of a crashed process get time to reconnect before they show offline
         ReportGauges();
-        LogActivated(GrainKey, _subscriptions.Count, _watchers.Count);
+        LogActivated(GrainKey, Subscriptions.Count, Watchers.Count);
     }
 
     // ---- Presence ----
@@ -233,7 +243,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     {
         var now = TimeProvider.GetUtcNow();
         // Unless told, a resource stays connection-held while a device holds it and it is not offline.
-        var held = connected ?? (status != OfflineStatus && _devices.ContainsKey(resource));
+        var held = connected ?? (status != OfflineStatus && HasDevice(resource));
         State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now, LoggedOut = loggedOut, Connected = held };
         if (login)
             State.LastTime = now.ToUnixTimeSeconds();
@@ -304,7 +314,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         // 1. Each target admits us (or is full). Targets never call back (no A → B → A chain); crossed
         //    subscriptions are the runtime caveat noted on the class.
         var calls = targets
-            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, _devices.Count > 0, _connectionEpoch, _announcedHubs)))
+            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, DeviceCount > 0, _connectionEpoch, _announcedHubs)))
             .ToList();
         var accepted = new Dictionary<string, PresenceSnapshot>(calls.Count, StringComparer.Ordinal);
         var failed = new List<string>();
@@ -332,7 +342,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         }
 
         // 2. Decide what goes: expired subscriptions (unless renewed now), then the least time left past the cap.
-        var expired = _subscriptions.Where(p => p.Value <= now && !accepted.ContainsKey(p.Key)).Select(p => p.Key).ToList();
+        var expired = Subscriptions.Where(p => p.Value <= now && !accepted.ContainsKey(p.Key)).Select(p => p.Key).ToList();
         var evicted = SelectEvictions(accepted, expiresAt, now);
 
         // 3. One atomic batch; memory changes only once it is durable.
@@ -348,9 +358,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             throw;
         }
         foreach (var target in expired.Concat(evicted))
-            _subscriptions.Remove(target);
+            _subscriptions?.Remove(target);
         foreach (var target in kept)
-            _subscriptions[target] = expiresAt;
+            (_subscriptions ??= new(StringComparer.Ordinal))[target] = expiresAt;
 
         // 4. Rows are gone: tell our devices, then the targets; then the reminder follows the new earliest expiry.
         OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
@@ -374,16 +384,16 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         // activation does not know them, and the write is fenced even when it deletes nothing: a stale
         // duplicate activation must fail (and the call be retried on fresh state), not answer "ok" for nothing.
         var targets = usernames.Count == 0
-            ? _subscriptions.Keys.ToList()
+            ? Subscriptions.Keys.ToList()
             : usernames.Select(NormalizeUsername).Distinct(StringComparer.Ordinal).ToList();
 
         await WriteSubscriptionRowsAsync([], targets.Select(RowKey).ToList());
-        targets.RemoveAll(target => !_subscriptions.ContainsKey(target));
+        targets.RemoveAll(target => !Subscriptions.ContainsKey(target));
         if (targets.Count == 0)
             return;
         foreach (var target in targets)
         {
-            _subscriptions.Remove(target);
+            _subscriptions?.Remove(target);
             _forwardedVersions?.Remove(target);
         }
         PresenceMetrics.SubscriptionsEndedBy(targets.Count, "unsubscribed");
@@ -455,12 +465,12 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private async Task ExpireDueSubscriptionsAsync()
     {
         var now = NowSeconds();
-        var expired = _subscriptions.Where(p => p.Value <= now).Select(p => p.Key).ToList();
+        var expired = Subscriptions.Where(p => p.Value <= now).Select(p => p.Key).ToList();
         if (expired.Count > 0)
         {
             await WriteSubscriptionRowsAsync([], expired.Select(RowKey).ToList());
             foreach (var target in expired)
-                _subscriptions.Remove(target);
+                _subscriptions?.Remove(target);
             OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
             await ReleaseTargetsAsync(expired);
         }
@@ -474,7 +484,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private HashSet<string> SelectEvictions(IReadOnlyDictionary<string, PresenceSnapshot> accepted, long expiresAt, long now)
     {
         var kept = accepted.Count;
-        foreach (var (target, expiry) in _subscriptions)
+        foreach (var (target, expiry) in _subscriptions ?? [])
         {
             if (expiry > now && !accepted.ContainsKey(target))
                 kept++;
@@ -482,7 +492,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         var excess = kept - _limits.MaxSubscriptionsPerUser;
         if (excess <= 0)
             return [];
-        return _subscriptions
+        return Subscriptions
             .Where(p => p.Value > now && !accepted.ContainsKey(p.Key))
             .Select(p => (Uid: p.Key, ExpiresAt: p.Value))
             .Concat(accepted.Keys.Select(t => (Uid: t, ExpiresAt: expiresAt)))
@@ -506,7 +516,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         PresenceMetrics.SubscriptionsEndedBy(targets.Count, reason == SubscriptionEndReason.Evicted ? "evicted" : "expired");
         foreach (var target in targets)
             _forwardedVersions?.Remove(target);
-        foreach (var device in _devices.Values)
+        foreach (var device in (_devices ?? NoDevices).Values)
         {
             foreach (var target in targets)
                 _ = device.OnSubscriptionEnded(target, reason);
@@ -537,8 +547,8 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private async Task RestoreTargetsAsync(IEnumerable<string> targets)
     {
         var calls = targets
-            .Select(target => (Target: target, Call: _subscriptions.TryGetValue(target, out var previous)
-                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, _devices.Count > 0, _connectionEpoch, _announcedHubs)
+            .Select(target => (Target: target, Call: Subscriptions.TryGetValue(target, out var previous)
+                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, DeviceCount > 0, _connectionEpoch, _announcedHubs)
                 : UserGrain(target).RemoveWatcherAsync(_user.Username)))
             .ToList();
         foreach (var (target, call) in calls)
@@ -561,7 +571,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private async Task ArmExpiryReminderAsync()
     {
         ArmExpiryTimer();
-        long? next = _subscriptions.Count == 0 ? null : _subscriptions.Values.Min();
+        long? next = Subscriptions.Count == 0 ? null : Subscriptions.Values.Min();
         if (next == _reminderDueAt)
             return;
         // A reminder armed for no later than the next expiry stays: firing early, its handler finds nothing due and
@@ -590,18 +600,18 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             throw new ArgumentException($"'{subscriber}' cannot watch this user.", nameof(subscriber));
 
         var now = NowSeconds();
-        var watching = _watchers.TryGetValue(name, out var current) && current > now;
-        if (!watching && _watchers.Count >= _limits.MaxSubscribersPerUser)
+        var watching = Watchers.TryGetValue(name, out var current) && current > now;
+        if (!watching && Watchers.Count >= _limits.MaxSubscribersPerUser)
         {
             // Expired watchers are dropped lazily, only when they might be what makes us look full.
             PurgeExpiredWatchers(now);
-            if (_watchers.Count >= _limits.MaxSubscribersPerUser)
+            if (Watchers.Count >= _limits.MaxSubscribersPerUser)
             {
-                LogWatcherRejected(GrainKey, name, _watchers.Count);
+                LogWatcherRejected(GrainKey, name, Watchers.Count);
                 return Task.FromResult(new WatchResult(false, Snapshot()));
             }
         }
-        _watchers[name] = expiresAtUnixSeconds;
+        (_watchers ??= new(StringComparer.Ordinal))[name] = expiresAtUnixSeconds;
         ApplyWatcherConnection(name, connected, connectionEpoch, hubs);
         return Task.FromResult(new WatchResult(true, Snapshot()));
     }
@@ -609,7 +619,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     public Task RemoveWatcherAsync(string subscriber)
     {
         var name = NormalizeUsername(subscriber);
-        _watchers.Remove(name);
+        _watchers?.Remove(name);
         ForgetWatcherConnection(name);
         return Task.CompletedTask;
     }
@@ -619,6 +629,8 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
     private void PurgeExpiredWatchers(long now)
     {
+        if (_watchers is null)
+            return;
         foreach (var (name, expiresAt) in _watchers)
         {
             if (expiresAt <= now)
@@ -634,11 +646,11 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private long NowSeconds() => TimeProvider.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>Entries whose expiry is after now, ordered by uid: an entry is gone at its expiry second.</summary>
-    private List<SubscriptionEntry> LiveEntries(Dictionary<string, long> entries)
+    private List<SubscriptionEntry> LiveEntries(Dictionary<string, long>? entries)
     {
         var now = NowSeconds();
-        var live = new List<SubscriptionEntry>(entries.Count);
-        foreach (var (uid, expiresAt) in entries)
+        var live = new List<SubscriptionEntry>(entries?.Count ?? 0);
+        foreach (var (uid, expiresAt) in entries ?? [])
         {
             if (expiresAt > now)
                 live.Add(new SubscriptionEntry(uid, expiresAt));
@@ -670,15 +682,16 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         return username.ToLowerInvariant();
     }
 
-    private Dictionary<string, long> ToUsernameMap(IReadOnlyList<SubscriptionRow> rows, Func<SubscriptionRow, string> otherEnd, long liveAfter)
+    /// <summary>The rows' other ends in this app → expiry; null when there are none (see <see cref="_subscriptions"/>).</summary>
+    private Dictionary<string, long>? ToUsernameMap(IReadOnlyList<SubscriptionRow> rows, Func<SubscriptionRow, string> otherEnd, long liveAfter)
     {
-        var map = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
+        Dictionary<string, long>? map = null;
         foreach (var row in rows)
         {
             var key = otherEnd(row);
             var expiresAt = row.ExpiresAt.ToUnixTimeSeconds();
             if (expiresAt > liveAfter && key.StartsWith(_app.Prefix, StringComparison.Ordinal))
-                map[key[_app.Prefix.Length..]] = expiresAt;
+                (map ??= new(rows.Count, StringComparer.Ordinal))[key[_app.Prefix.Length..]] = expiresAt;
         }
         return map;
     }

@@ -186,7 +186,7 @@ internal sealed partial class UserPresenceGrain
     {
         var hubs = _announcedHubs = connected ? DeliveryHubs() : null;
         var now = NowSeconds();
-        foreach (var (target, expiresAt) in _subscriptions ?? [])
+        foreach (var (target, expiresAt) in Subscriptions)
         {
             if (expiresAt > now)
                 _ = UserGrain(target).WatcherConnectionChangedAsync(_user.Username, connected, _connectionEpoch, resync, hubs);

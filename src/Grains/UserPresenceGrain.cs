@@ -362,7 +362,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         foreach (var target in kept)
             (_subscriptions ??= new(StringComparer.Ordinal))[target] = expiresAt;
 
-        // 4. Rows are gone: tell our devices, then the targets; then the reminder follows the new earliest expiry.
+        // 4. Rows are gone: tell our devices, then the targets; then the reminder is due by the new earliest expiry.
         OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
         OnSubscriptionsEnded(evicted, SubscriptionEndReason.Evicted);
         await ReleaseTargetsAsync(expired.Concat(evicted));
@@ -484,7 +484,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private HashSet<string> SelectEvictions(IReadOnlyDictionary<string, PresenceSnapshot> accepted, long expiresAt, long now)
     {
         var kept = accepted.Count;
-        foreach (var (target, expiry) in _subscriptions ?? [])
+        foreach (var (target, expiry) in Subscriptions)
         {
             if (expiry > now && !accepted.ContainsKey(target))
                 kept++;

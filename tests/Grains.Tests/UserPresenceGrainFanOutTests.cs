@@ -70,13 +70,19 @@ public sealed class UserPresenceGrainFanOutTests(DefaultCluster cluster, ITestOu
         await _app.User("w1").UnsubscribeAsync(["b"]);
         await w2.DisconnectAsync(logout: false);
         var reconnected = await _app.ConnectAsync("w2", "ios_1");
-        await _app.User("b").SetStatusAsync("web", "1", "two");
-        await Eventually.TrueAsync(() => reconnected.EventsOf("b").Count > 0, because: "a reconnected watcher announces itself again");
+        // The reconnection notice is one way and may reach b after a change sent right away: b changes until the
+        // reconnected device hears of it.
+        var round = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            await _app.User("b").SetStatusAsync("web", "1", $"two-{++round}");
+            return reconnected.EventsOf("b").Count > 0;
+        }, because: "a reconnected watcher announces itself again");
         await w1.SyncAsync();
 
         Assert.Equal(["one"], w1.EventsOf("b").Select(e => e.Ext));
         Assert.Equal(["one"], w2.EventsOf("b").Select(e => e.Ext));
-        Assert.Equal(["two"], reconnected.EventsOf("b").Select(e => e.Ext));
+        Assert.All(reconnected.EventsOf("b"), e => Assert.StartsWith("two-", e.Ext));
     }
 
     [Fact]

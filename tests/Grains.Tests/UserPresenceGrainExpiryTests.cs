@@ -16,22 +16,14 @@ public sealed class UserPresenceGrainExpiryTests(DefaultCluster cluster)
         await a.SubscribeAsync(["c"], 20);
         Assert.Equal(start + 10, await _app.ExpiryReminderDueAsync("a"));
 
-        var ticks = _app.ReminderTicks("a", Expiry);
-        await _app.WaitUntilReminderArmedAsync("a", Expiry);
-        _app.Clock.Advance(TimeSpan.FromSeconds(11));
-        await _app.WaitForReminderTicksAsync("a", Expiry, ticks + 1);
+        await TickExpiryReminderAsync("a", TimeSpan.FromSeconds(11));
         await Eventually.TrueAsync(
             async () => (await _app.RowsOfSubscriberAsync("a")).Keys.SequenceEqual(["c"])
                 && await _app.ExpiryReminderDueAsync("a") == start + 20,
             because: "the first expiry deletes b's row and re-arms the reminder for c");
         Assert.Empty(await _app.RowsOfTargetAsync("b"));
 
-        await _app.WaitUntilReminderArmedAsync("a", Expiry);
-        _app.Clock.Advance(TimeSpan.FromSeconds(10));
-        await Eventually.TrueAsync(
-            async () => (await _app.RowsOfSubscriberAsync("a")).Count == 0 && await _app.ReminderAsync("a", Expiry) is null,
-            because: "the second expiry deletes c's row and leaves no reminder");
-        Assert.Empty(await _app.RowsOfTargetAsync("c"));
+        await ExpireTheLastAsync("a", "c", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
@@ -47,20 +39,32 @@ public sealed class UserPresenceGrainExpiryTests(DefaultCluster cluster)
         await a.SubscribeAsync(["b"], 30);
         Assert.Equal(start + 10, await _app.ExpiryReminderDueAsync("a"));
 
-        var ticks = _app.ReminderTicks("a", Expiry);
-        await _app.WaitUntilReminderArmedAsync("a", Expiry);
-        _app.Clock.Advance(TimeSpan.FromSeconds(11));
-        await _app.WaitForReminderTicksAsync("a", Expiry, ticks + 1);
+        await TickExpiryReminderAsync("a", TimeSpan.FromSeconds(11));
         await Eventually.TrueAsync(async () => await _app.ExpiryReminderDueAsync("a") == start + 30,
             because: "the early tick re-arms the reminder for the renewed expiry");
         Assert.Equal(["b"], (await _app.RowsOfSubscriberAsync("a")).Keys);
         Assert.Equal(["b"], (await a.GetSubscriptionsAsync(1, 10)).Items.Select(i => i.Uid));
 
-        await _app.WaitUntilReminderArmedAsync("a", Expiry);
-        _app.Clock.Advance(TimeSpan.FromSeconds(20));
+        await ExpireTheLastAsync("a", "b", TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>Once the user's expiry reminder waits for its tick, moves the clock by <paramref name="by"/> and waits for the tick.</summary>
+    private async Task TickExpiryReminderAsync(string username, TimeSpan by)
+    {
+        var ticks = _app.ReminderTicks(username, Expiry);
+        await _app.WaitUntilReminderArmedAsync(username, Expiry);
+        _app.Clock.Advance(by);
+        await _app.WaitForReminderTicksAsync(username, Expiry, ticks + 1);
+    }
+
+    /// <summary>Moves the clock past the user's last subscription, to <paramref name="target"/>: its rows go, and the reminder with them.</summary>
+    private async Task ExpireTheLastAsync(string username, string target, TimeSpan by)
+    {
+        await _app.WaitUntilReminderArmedAsync(username, Expiry);
+        _app.Clock.Advance(by);
         await Eventually.TrueAsync(
-            async () => (await _app.RowsOfSubscriberAsync("a")).Count == 0 && await _app.ReminderAsync("a", Expiry) is null,
-            because: "the renewed expiry deletes b's row and leaves no reminder");
-        Assert.Empty(await _app.RowsOfTargetAsync("b"));
+            async () => (await _app.RowsOfSubscriberAsync(username)).Count == 0 && await _app.ReminderAsync(username, Expiry) is null,
+            because: $"the expiry of {username}'s last subscription deletes {target}'s row and leaves no reminder");
+        Assert.Empty(await _app.RowsOfTargetAsync(target));
     }
 }

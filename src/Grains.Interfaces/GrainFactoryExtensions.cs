@@ -12,11 +12,14 @@ public static class GrainFactoryExtensions
     private static UserGrainIds? s_userGrain;
 
     /// <summary>The grain of one user of one app.</summary>
-    public static IUserPresenceGrain GetUserGrain(this IGrainFactory factory, UserKey user)
+    public static IUserPresenceGrain GetUserGrain(this IGrainFactory factory, UserKey user) => factory.GetUserGrain(user.ToString());
+
+    /// <summary>The grain of the user keyed <paramref name="key"/> (<c>{org}/{app}/{username}</c>, as <see cref="UserKey"/> writes it).</summary>
+    public static IUserPresenceGrain GetUserGrain(this IGrainFactory factory, string key)
     {
         if (Volatile.Read(ref s_userGrain) is { } ids)
-            return (IUserPresenceGrain)factory.GetGrain(GrainId.Create(ids.Type, user.ToString()), ids.Interface);
-        var grain = factory.GetGrain<IUserPresenceGrain>(user.ToString());
+            return (IUserPresenceGrain)factory.GetGrain(GrainId.Create(ids.Type, key), ids.Interface);
+        var grain = factory.GetGrain<IUserPresenceGrain>(key);
         var reference = (GrainReference)(object)grain;
         Volatile.Write(ref s_userGrain, new UserGrainIds(reference.GrainId.Type, reference.InterfaceType));
         return grain;

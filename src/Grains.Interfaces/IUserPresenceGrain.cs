@@ -84,9 +84,11 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.
     /// <paramref name="connected"/>, <paramref name="connectionEpoch"/> and <paramref name="hubs"/> are as in
     /// <see cref="WatcherConnectionChangedAsync"/>.
+    /// A <see cref="ValueTask{TResult}"/>: a subscribe makes one such call per target, and Orleans answers it without
+    /// the <see cref="Task"/> it would otherwise make around its own awaitable, here and in the target's answer.
     /// </summary>
     [AlwaysInterleave, Alias("AddWatcher")]
-    Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
+    ValueTask<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
         [Immutable] IPresenceHub[]? hubs = null);
 
     /// <summary>Target side of unsubscribe, expiry and eviction.</summary>

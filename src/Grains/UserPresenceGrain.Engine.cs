@@ -70,11 +70,18 @@ internal sealed partial class UserPresenceGrain
     private void KeepAlive(bool keepAlive) => DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
 
     /// <summary>Writes the state record; a stale ETag throws Orleans' <c>InconsistentStateException</c> and Orleans deactivates us.</summary>
-    private Task WriteStateAsync() => StorageCallAsync(async () =>
+    /// <remarks>Every change of every user writes: inlined, not through <see cref="StorageCallAsync"/>'s delegate.</remarks>
+    private async Task WriteStateAsync()
     {
-        await _state.WriteStateAsync();
-        return true;
-    }, "writing presence state");
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
+        {
+            throw Unavailable(exception, "writing presence state");
+        }
+    }
 
     /// <summary>Runs a storage call; an outage becomes <see cref="StorageUnavailableException"/>, which clients map to 503.</summary>
     private static async Task<T> StorageCallAsync<T>(Func<Task<T>> call, string operation)
@@ -85,7 +92,10 @@ internal sealed partial class UserPresenceGrain
         }
         catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
         {
-            throw new StorageUnavailableException($"Storage is unavailable ({operation}): {exception.Message}");
+            throw Unavailable(exception, operation);
         }
     }
+
+    private static StorageUnavailableException Unavailable(Exception exception, string operation) =>
+        new($"Storage is unavailable ({operation}): {exception.Message}");
 }

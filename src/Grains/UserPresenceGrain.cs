@@ -359,8 +359,10 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         }
         foreach (var target in expired.Concat(evicted))
             _subscriptions?.Remove(target);
+        // Keyed by the target's own string (its snapshot's uid), which a call within the silo passes as is, rather
+        // than the request's copy: one string fewer per subscription held.
         foreach (var target in kept)
-            (_subscriptions ??= new(StringComparer.Ordinal))[target] = expiresAt;
+            (_subscriptions ??= new(StringComparer.Ordinal))[accepted[target].Uid] = expiresAt;
 
         // 4. Rows are gone: tell our devices, then the targets; then the reminder is due by the new earliest expiry.
         OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
@@ -548,7 +550,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     {
         var calls = targets
             .Select(target => (Target: target, Call: Subscriptions.TryGetValue(target, out var previous)
-                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, DeviceCount > 0, _connectionEpoch, _announcedHubs)
+                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, DeviceCount > 0, _connectionEpoch, _announcedHubs).AsTask()
                 : UserGrain(target).RemoveWatcherAsync(_user.Username)))
             .ToList();
         foreach (var (target, call) in calls)
@@ -592,7 +594,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
     // ---- Target side: only memory; the subscriber writes the rows, and we never call it. ----
 
-    public Task<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
+    public ValueTask<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
         IPresenceHub[]? hubs = null)
     {
         var name = NormalizeUsername(subscriber);
@@ -608,12 +610,12 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             if (Watchers.Count >= _limits.MaxSubscribersPerUser)
             {
                 LogWatcherRejected(GrainKey, name, Watchers.Count);
-                return Task.FromResult(new WatchResult(false, Snapshot()));
+                return new(new WatchResult(false, Snapshot()));
             }
         }
         (_watchers ??= new(StringComparer.Ordinal))[name] = expiresAtUnixSeconds;
         ApplyWatcherConnection(name, connected, connectionEpoch, hubs);
-        return Task.FromResult(new WatchResult(true, Snapshot()));
+        return new(new WatchResult(true, Snapshot()));
     }
 
     public Task RemoveWatcherAsync(string subscriber)
@@ -696,9 +698,11 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         return map;
     }
 
-    private IUserPresenceGrain UserGrain(string username) => GrainFactory.GetUserGrain(_user.WithUsername(username));
+    /// <summary>The grain of <paramref name="username"/> (normalized) of this user's app.</summary>
+    private IUserPresenceGrain UserGrain(string username) => GrainFactory.GetUserGrain(TargetKey(username));
 
-    private string TargetKey(string username) => _user.WithUsername(username).ToString();
+    /// <summary>The key of <paramref name="username"/> (normalized) of this user's app.</summary>
+    private string TargetKey(string username) => _app.Prefix + username;
 
     private SubscriptionRow Row(string target, long expiresAt) =>
         new(GrainKey, TargetKey(target), DateTimeOffset.FromUnixTimeSeconds(expiresAt));

@@ -39,7 +39,7 @@ internal sealed class UserPresenceState
 
     public UserPresenceState Clone() => new()
     {
-        Resources = Resources.ToDictionary(p => p.Key, p => p.Value with { }, StringComparer.Ordinal),
+        Resources = new Dictionary<string, ResourceState>(Resources, StringComparer.Ordinal), // entries are immutable: shared
         Ext = Ext,
         LastTime = LastTime,
         Version = Version,

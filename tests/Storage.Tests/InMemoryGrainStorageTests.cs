@@ -66,7 +66,7 @@ public sealed class InMemoryGrainStorageTests : IDisposable
 
         // The activation goes on changing its own object without writing: storage must not see it.
         state.Ext = "unsaved";
-        state.Resources["web"].Status = "0";
+        state.Resources["web"] = new ResourceState { Status = "0" };
         state.Resources["ios"] = new ResourceState { Status = "1" };
         var first = new GrainState<UserPresenceState>();
         await Storage.ReadStateAsync(StateName, bob, first);

@@ -66,8 +66,20 @@ internal sealed partial class UserPresenceGrain
             $"removing reminder {name}");
     }
 
-    /// <summary>Keeps this activation in memory while devices or connected watchers rely on it (idle collection would drop them).</summary>
-    private void KeepAlive(bool keepAlive) => DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+    /// <summary>Whether this activation asked Orleans to keep it (<see cref="KeepAlive"/>).</summary>
+    private bool _keptAlive;
+
+    /// <summary>
+    /// Keeps this activation in memory while devices or connected watchers rely on it (idle collection would drop them).
+    /// Tells Orleans only when that changes: every subscribe reaches each target here, and Orleans takes a lock.
+    /// </summary>
+    private void KeepAlive(bool keepAlive)
+    {
+        if (keepAlive == _keptAlive)
+            return;
+        _keptAlive = keepAlive;
+        DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+    }
 
     /// <summary>Writes the state record; a stale ETag throws Orleans' <c>InconsistentStateException</c> and Orleans deactivates us.</summary>
     /// <remarks>Every change of every user writes: inlined, not through <see cref="StorageCallAsync"/>'s delegate.</remarks>

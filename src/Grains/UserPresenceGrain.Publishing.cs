@@ -20,7 +20,10 @@ internal sealed partial class UserPresenceGrain
     /// <summary>The hub set last stored: watchers on the same processes share one array.</summary>
     private IPresenceHub[]? _lastHubs;
 
-    /// <summary>Newest connection epoch heard from each watcher; older notices are ignored.</summary>
+    /// <summary>
+    /// Newest connection epoch heard from each watcher; older notices are ignored. Epoch 0 (never connected) is not
+    /// stored: it orders nothing that a missing entry does not, and most watchers of a user never connect.
+    /// </summary>
     private Dictionary<string, long>? _watcherEpochs;
 
     private IDisposable? _windowTimer;
@@ -44,7 +47,8 @@ internal sealed partial class UserPresenceGrain
     {
         if (_watcherEpochs is not null && _watcherEpochs.TryGetValue(watcher, out var known) && epoch < known)
             return false;
-        (_watcherEpochs ??= new(StringComparer.Ordinal))[watcher] = epoch;
+        if (epoch > 0)
+            (_watcherEpochs ??= new(StringComparer.Ordinal))[watcher] = epoch;
         if (connected && Watchers.ContainsKey(watcher))
         {
             (_connectedWatchers ??= new(StringComparer.Ordinal)).Add(watcher);

@@ -664,7 +664,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private List<string> NormalizeTargets(IReadOnlyList<string> usernames)
     {
         var targets = new List<string>(usernames.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(usernames.Count, StringComparer.Ordinal);
         foreach (var username in usernames)
         {
             var name = NormalizeUsername(username);

@@ -149,8 +149,7 @@ internal static class PresenceApi
             return EasemobError.IllegalArgument($"pageSize must be an integer from 1 to {maxPageSize}");
 
         var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).GetSubscriptionsAsync(page, size));
-        var sublist = result.Items.Select(s => new SubscriptionDto(s.Uid, s.Expiry)).ToList();
-        return TypedResults.Ok(new SubscriptionListResponse(new SubscriptionListDto(result.Total, sublist)));
+        return TypedResults.Ok(new SubscriptionListResponse(new SubscriptionListDto(result.Total, result.Items)));
     }
 
     private static EasemobError? CheckUsername(string username) =>
@@ -177,7 +176,7 @@ internal static class PresenceApi
     /// <summary>Lower-cases and de-duplicates, keeping the first occurrence's order.</summary>
     private static List<string> Normalize(List<string?> names)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(names.Count, StringComparer.Ordinal);
         var result = new List<string>(names.Count);
         foreach (var name in names)
         {

@@ -7,4 +7,4 @@ internal sealed record PresenceDto(
     [property: JsonPropertyName("uid")] string Uid,
     [property: JsonPropertyName("last_time"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long LastTime,
     [property: JsonPropertyName("ext")] string Ext,
-    [property: JsonPropertyName("status")] IReadOnlyDictionary<string, string> Status);
+    [property: JsonPropertyName("status"), JsonConverter(typeof(StatusMapJsonConverter))] IReadOnlyDictionary<string, string> Status);

@@ -6,7 +6,7 @@ namespace Presence.Orleans.Gateway;
 internal sealed record SocketSubscribedDto(
     [property: JsonPropertyName("uid")] string Uid,
     [property: JsonPropertyName("status_type")] string StatusType,
-    [property: JsonPropertyName("status")] IReadOnlyDictionary<string, string> Status,
+    [property: JsonPropertyName("status"), JsonConverter(typeof(StatusMapJsonConverter))] IReadOnlyDictionary<string, string> Status,
     [property: JsonPropertyName("ext")] string Ext,
     [property: JsonPropertyName("last_time"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long LastTime,
     [property: JsonPropertyName("version")] long Version,

@@ -8,4 +8,4 @@ internal sealed record SubscribedPresenceDto(
     [property: JsonPropertyName("last_time"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long LastTime,
     [property: JsonPropertyName("expiry"), JsonNumberHandling(JsonNumberHandling.WriteAsString)] long Expiry,
     [property: JsonPropertyName("ext")] string Ext,
-    [property: JsonPropertyName("status")] IReadOnlyDictionary<string, string> Status);
+    [property: JsonPropertyName("status"), JsonConverter(typeof(StatusMapJsonConverter))] IReadOnlyDictionary<string, string> Status);

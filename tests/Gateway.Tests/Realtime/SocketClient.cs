@@ -1,51 +1,36 @@
-using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Presence.Orleans.Testing;
 
 namespace Presence.Orleans.Gateway.Tests;
 
 /// <summary>
-/// A device on a real <see cref="ClientWebSocket"/> over TCP. Unless created with <c>read: false</c>, a loop keeps
-/// reading (which is also what answers the server's pings) and records every frame; tests wait for frames with a
-/// deadline instead of sleeping.
+/// A device on a real WebSocket (<see cref="RecordingWebSocket"/>), seen as the JSON frames it received. Unless created
+/// with <c>read: false</c>, it reads (and so answers the server's pings) from the start.
 /// </summary>
 public sealed class SocketClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ClientWebSocket _socket;
-    private readonly object _lock = new();
-    private readonly List<JsonElement> _frames = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _receiving;
-    private int _nextId;
+    private readonly RecordingWebSocket _socket;
 
-    private SocketClient(ClientWebSocket socket) => _socket = socket;
+    private SocketClient(RecordingWebSocket socket) => _socket = socket;
 
     public WebSocketState State => _socket.State;
 
     /// <summary>The server's close status, once its close frame arrived (null when the connection was lost instead).</summary>
-    public WebSocketCloseStatus? CloseStatus { get; private set; }
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public string? CloseDescription { get; private set; }
+    public string? CloseDescription => _socket.CloseDescription;
 
     /// <summary>Set when the receive loop ended: a close frame, or an error (then <see cref="CloseStatus"/> stays null).</summary>
-    public bool Ended { get; private set; }
+    public bool Ended => _socket.Ended;
 
-    public IReadOnlyList<JsonElement> Frames
-    {
-        get
-        {
-            lock (_lock)
-                return [.. _frames];
-        }
-    }
+    public IReadOnlyList<JsonElement> Frames => [.. _socket.Frames.Select(f => f.Frame)];
 
     /// <summary>Presence events of <paramref name="uid"/>, in arrival order.</summary>
-    public IReadOnlyList<JsonElement> EventsOf(string uid) =>
-        Frames.Where(f => Type(f) == "presence" && f.GetProperty("uid").GetString() == uid).ToList();
+    public IReadOnlyList<JsonElement> EventsOf(string uid) => [.. _socket.Frames.Where(f => f.IsPresenceOf(uid)).Select(f => f.Frame)];
 
     public static string? Type(JsonElement frame) => frame.TryGetProperty("type", out var type) ? type.GetString() : null;
 
@@ -53,54 +38,18 @@ public sealed class SocketClient : IAsyncDisposable
     /// Connects; <paramref name="receiveBufferSize"/> shrinks the TCP receive window (a client that stops reading
     /// then pushes back on the server after a few KiB instead of megabytes).
     /// </summary>
-    public static async Task<SocketClient> ConnectAsync(Uri uri, string? bearer, bool read = true, int? receiveBufferSize = null)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero; // answer the server's pings, send none of our own
-        socket.Options.CollectHttpResponseDetails = true;
-        if (bearer is not null)
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");
-        using var timeout = new CancellationTokenSource(DefaultTimeout);
-        if (receiveBufferSize is { } size)
-        {
-            using var handler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (context, token) =>
-                {
-                    var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = size };
-                    await tcp.ConnectAsync(context.DnsEndPoint, token);
-                    return new NetworkStream(tcp, ownsSocket: true);
-                },
-            };
-            await socket.ConnectAsync(uri, new HttpMessageInvoker(handler, disposeHandler: false), timeout.Token);
-        }
-        else
-        {
-            await socket.ConnectAsync(uri, timeout.Token);
-        }
-        var client = new SocketClient(socket);
-        if (read)
-            client.StartReading();
-        return client;
-    }
+    public static async Task<SocketClient> ConnectAsync(Uri uri, string? bearer, bool read = true, int? receiveBufferSize = null) =>
+        new(await RecordingWebSocket.ConnectAsync(uri, bearer, DefaultTimeout, read: read, receiveBufferSize: receiveBufferSize));
 
     /// <summary>Starts reading (for a client created with <c>read: false</c>).</summary>
-    public void StartReading() => _receiving ??= Task.Run(ReceiveLoopAsync);
+    public void StartReading() => _socket.StartReading();
 
-    public Task SendTextAsync(string text) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+    public Task SendTextAsync(string text) => _socket.SendTextAsync(text);
 
-    public Task SendBinaryAsync(byte[] data) =>
-        _socket.SendAsync(data, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+    public Task SendBinaryAsync(byte[] data) => _socket.SendBinaryAsync(data);
 
     /// <summary>Sends a request with a fresh id without waiting; returns the id.</summary>
-    public async Task<string> SendRequestAsync(JsonObject request)
-    {
-        var id = $"r{Interlocked.Increment(ref _nextId)}";
-        request["id"] = id;
-        await SendTextAsync(request.ToJsonString());
-        return id;
-    }
+    public Task<string> SendRequestAsync(JsonObject request) => _socket.SendRequestAsync(request);
 
     /// <summary>Sends a request and waits for its reply or error frame.</summary>
     public async Task<JsonElement> RequestAsync(JsonObject request, TimeSpan? timeout = null)
@@ -109,9 +58,7 @@ public sealed class SocketClient : IAsyncDisposable
         return await ReplyToAsync(id, timeout);
     }
 
-    public Task<JsonElement> ReplyToAsync(string id, TimeSpan? timeout = null) =>
-        WaitForAsync(f => Type(f) is "reply" or "error" && f.TryGetProperty("id", out var got) && got.ValueKind == JsonValueKind.String && got.GetString() == id,
-            timeout, $"the reply to {id}");
+    public async Task<JsonElement> ReplyToAsync(string id, TimeSpan? timeout = null) => (await _socket.ReplyToAsync(id, timeout)).Frame;
 
     public static JsonObject Op(string op, params (string Name, JsonNode? Value)[] fields)
     {
@@ -124,95 +71,18 @@ public sealed class SocketClient : IAsyncDisposable
     public static JsonArray Users(IEnumerable<string> names) => new([.. names.Select(n => (JsonNode?)JsonValue.Create(n))]);
 
     /// <summary>The first frame (in arrival order) that matches, waiting for it until the deadline.</summary>
-    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> predicate, TimeSpan? timeout = null, string? because = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
-            {
-                foreach (var frame in _frames)
-                {
-                    if (predicate(frame))
-                        return frame;
-                }
-                if (Ended)
-                    throw new InvalidOperationException($"The connection ended ({(int?)CloseStatus} {CloseDescription}) before {because ?? "the frame"}; got: {string.Join(" ", _frames)}");
-                changed = _changed.Task;
-            }
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)) != changed)
-                throw new TimeoutException($"No {because ?? "matching frame"} within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s; got: {string.Join(" ", Frames)}");
-        }
-    }
+    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> predicate, TimeSpan? timeout = null, string? because = null) =>
+        (await _socket.WaitForAsync(f => predicate(f.Frame), timeout, because)).Frame;
 
     /// <summary>Waits until the connection ended (closed by the server or lost).</summary>
-    public async Task WaitForEndAsync(TimeSpan? timeout = null)
-    {
-        StartReading();
-        await _receiving!.WaitAsync(timeout ?? DefaultTimeout);
-    }
+    public Task WaitForEndAsync(TimeSpan? timeout = null) => _socket.WaitForEndAsync(timeout);
 
     /// <summary>Sends a close frame (a clean close; with "logout" it is a logout) and waits for the server's answer.</summary>
-    public async Task CloseAsync(string description = "", WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure)
-    {
-        await _socket.CloseOutputAsync(status, description, CancellationToken.None);
-        await WaitForEndAsync();
-    }
+    public Task CloseAsync(string description = "", WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure) =>
+        _socket.CloseAsync(description, status);
 
     /// <summary>Drops the TCP connection without a close frame (a killed app, a lost network).</summary>
     public void Abort() => _socket.Abort();
 
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = new byte[64 * 1024];
-        var message = new MemoryStream();
-        try
-        {
-            while (true)
-            {
-                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    CloseStatus = result.CloseStatus;
-                    CloseDescription = result.CloseStatusDescription;
-                    if (_socket.State == WebSocketState.CloseReceived)
-                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-                    return;
-                }
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage)
-                    continue;
-                var frame = JsonDocument.Parse(message.ToArray()).RootElement.Clone();
-                message.SetLength(0);
-                lock (_lock)
-                {
-                    _frames.Add(frame);
-                    _changed.TrySetResult();
-                    _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Lost: CloseStatus stays null.
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                Ended = true;
-                _changed.TrySetResult();
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _socket.Abort();
-        if (_receiving is not null)
-            await _receiving.WaitAsync(DefaultTimeout);
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => _socket.DisposeAsync();
 }

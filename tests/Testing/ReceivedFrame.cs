@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Orleans.Testing;
 
-/// <summary>A frame a device received, and when (a <see cref="Stopwatch"/> timestamp).</summary>
+/// <summary>A frame a WebSocket client received, and when (a <see cref="Stopwatch"/> timestamp).</summary>
 public sealed record ReceivedFrame(JsonElement Frame, long ReceivedAt)
 {
     public string? Type => Frame.TryGetProperty("type", out var type) ? type.GetString() : null;

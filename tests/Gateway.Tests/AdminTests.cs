@@ -205,6 +205,21 @@ public sealed class AdminTests(AdminTests.AdminFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Dashboard_Returns404_WhenSwitchedOff_WhileTheAdminRoutesStay()
+    {
+        await using var noDashboard = new NoDashboardFactory();
+        var http = noDashboard.CreateClient();
+        var credential = Basic(PresenceAdminOptions.DevelopmentUsername, PresenceAdminOptions.DevelopmentPassword);
+
+        using var dashboard = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/dashboard/") { Headers = { Authorization = credential } });
+        using var cluster = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, ClusterPath) { Headers = { Authorization = credential } });
+
+        await Api.AssertErrorAsync(dashboard, HttpStatusCode.NotFound, "service_resource_not_found");
+        Assert.Equal(HttpStatusCode.OK, cluster.StatusCode);
+        Assert.DoesNotContain(noDashboard.Services.GetServices<IIncomingGrainCallFilter>(), f => f.GetType().Namespace?.StartsWith("Orleans.Dashboard", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public void Options_UseTheDevelopmentCredential_WhenNothingIsConfiguredInDevelopment()
     {
         var options = AdminOptions(Environments.Development, []);
@@ -329,5 +344,15 @@ public sealed class AdminTests(AdminTests.AdminFactory factory) : IClassFixture<
     private sealed class ProductionFactory : GatewayFactory
     {
         protected override string Environment => "Production";
+    }
+
+    /// <summary>The switch is read while the silo is being built, before the factory's settings apply: a host setting.</summary>
+    private sealed class NoDashboardFactory : GatewayFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting(Presence.Orleans.Silo.DashboardHosting.EnabledKey, "false");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Presence.Orleans.Gateway.Tests;
 
@@ -60,6 +61,13 @@ public sealed class DashboardTests(GatewayFactory factory) : IClassFixture<Gatew
             Assert.Equal(JsonValueKind.Object, json.ValueKind);
             return json.GetProperty("totalActiveHostCount").GetInt32() == 1;
         }, TimeSpan.FromSeconds(20), "the dashboard to count the silo");
+    }
+
+    [Fact]
+    public void Dashboard_ProfilesGrainCalls_ThroughAnIncomingFilter()
+    {
+        // What Presence:Admin:Dashboard=false takes away (AdminTests): the filter every grain call passes through.
+        Assert.Contains(factory.Services.GetServices<IIncomingGrainCallFilter>(), f => f.GetType().Namespace?.StartsWith("Orleans.Dashboard", StringComparison.Ordinal) == true);
     }
 
     [Fact]

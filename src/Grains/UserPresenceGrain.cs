@@ -312,27 +312,33 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         var expiresAt = now + expirySeconds;
 
         // 1. Each target admits us (or is full). Targets never call back (no A → B → A chain); crossed
-        //    subscriptions are the runtime caveat noted on the class.
-        var calls = targets
-            .Select(target => (Target: target, Call: UserGrain(target).AddWatcherAsync(_user.Username, expiresAt, DeviceCount > 0, _connectionEpoch, _announcedHubs)))
-            .ToList();
-        var accepted = new Dictionary<string, PresenceSnapshot>(calls.Count, StringComparer.Ordinal);
+        //    subscriptions are the runtime caveat noted on the class. Each target's key is made once, for its call
+        //    and its row.
+        var keys = new string[targets.Count];
+        var calls = new ValueTask<WatchResult>[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            keys[i] = TargetKey(targets[i]);
+            calls[i] = GrainFactory.GetUserGrain(keys[i]).AddWatcherAsync(_user.Username, expiresAt, DeviceCount > 0, _connectionEpoch, _announcedHubs);
+        }
+        await GrainCallBatch.WhenAllCompleted(calls);
+        var accepted = new Dictionary<string, PresenceSnapshot>(calls.Length, StringComparer.Ordinal);
         var failed = new List<string>();
         Exception? error = null;
-        foreach (var (target, call) in calls)
+        for (var i = 0; i < calls.Length; i++)
         {
             try
             {
-                var answer = await call;
+                var answer = calls[i].Result;
                 if (answer.Accepted)
-                    accepted[target] = answer.Presence;
+                    accepted[targets[i]] = answer.Presence;
                 else
-                    failed.Add(target);
+                    failed.Add(targets[i]);
             }
             catch (Exception ex)
             {
                 error ??= ex;
-                LogTargetCallFailed(ex, GrainKey, target);
+                LogTargetCallFailed(ex, GrainKey, targets[i]);
             }
         }
         if (error is not null)
@@ -346,11 +352,21 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         var evicted = SelectEvictions(accepted, expiresAt, now);
 
         // 3. One atomic batch; memory changes only once it is durable.
-        var kept = accepted.Keys.Where(t => !evicted.Contains(t)).ToList();
+        var upserts = new List<SubscriptionRow>(accepted.Count);
+        var subscribed = new List<SubscribedPresence>(accepted.Count);
+        var expiry = DateTimeOffset.FromUnixTimeSeconds(expiresAt);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (accepted.TryGetValue(targets[i], out var presence) && !evicted.Contains(targets[i]))
+            {
+                upserts.Add(new SubscriptionRow(GrainKey, keys[i], expiry));
+                subscribed.Add(new SubscribedPresence(presence, expiresAt));
+            }
+        }
         var deletes = expired.Concat(evicted).Select(RowKey).ToList();
         try
         {
-            await WriteSubscriptionRowsAsync(kept.Select(t => Row(t, expiresAt)).ToList(), deletes);
+            await WriteSubscriptionRowsAsync(upserts, deletes);
         }
         catch
         {
@@ -361,8 +377,8 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
             _subscriptions?.Remove(target);
         // Keyed by the target's own string (its snapshot's uid), which a call within the silo passes as is, rather
         // than the request's copy: one string fewer per subscription held.
-        foreach (var target in kept)
-            (_subscriptions ??= new(StringComparer.Ordinal))[accepted[target].Uid] = expiresAt;
+        foreach (var kept in subscribed)
+            (_subscriptions ??= new(StringComparer.Ordinal))[kept.Presence.Uid] = expiresAt;
 
         // 4. Rows are gone: tell our devices, then the targets; then the reminder is due by the new earliest expiry.
         OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
@@ -370,12 +386,8 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         await ReleaseTargetsAsync(expired.Concat(evicted));
         await ArmExpiryReminderAsync();
 
-        PresenceMetrics.SubscriptionsAddedBy(kept.Count);
-        LogSubscribed(GrainKey, kept.Count, failed.Count, evicted.Count);
-        var subscribed = targets
-            .Where(t => accepted.ContainsKey(t) && !evicted.Contains(t))
-            .Select(t => new SubscribedPresence(accepted[t], expiresAt))
-            .ToList();
+        PresenceMetrics.SubscriptionsAddedBy(subscribed.Count);
+        LogSubscribed(GrainKey, subscribed.Count, failed.Count, evicted.Count);
         return new SubscribeResult(subscribed, failed);
     }
 
@@ -703,9 +715,6 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
     /// <summary>The key of <paramref name="username"/> (normalized) of this user's app.</summary>
     private string TargetKey(string username) => _app.Prefix + username;
-
-    private SubscriptionRow Row(string target, long expiresAt) =>
-        new(GrainKey, TargetKey(target), DateTimeOffset.FromUnixTimeSeconds(expiresAt));
 
     private SubscriptionKey RowKey(string target) => new(GrainKey, TargetKey(target));
 

@@ -11,7 +11,10 @@ namespace Presence.Orleans.Gateway;
 /// </summary>
 internal sealed class StatusMapJsonConverter : JsonConverter<IReadOnlyDictionary<string, string>>
 {
-    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options) =>
+        WriteMap(writer, value);
+
+    public static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value)
     {
         writer.WriteStartObject();
         if (value is Dictionary<string, string> map)

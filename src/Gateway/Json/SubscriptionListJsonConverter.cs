@@ -16,14 +16,12 @@ internal sealed class SubscriptionListJsonConverter : JsonConverter<IReadOnlyLis
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<SubscriptionEntry> value, JsonSerializerOptions options)
     {
-        Span<byte> expiry = stackalloc byte[20];
         writer.WriteStartArray();
         foreach (var entry in value)
         {
-            entry.Expiry.TryFormat(expiry, out var length, provider: CultureInfo.InvariantCulture);
             writer.WriteStartObject();
             writer.WriteString(Uid, entry.Uid);
-            writer.WriteString(Expiry, expiry[..length]);
+            PresenceJson.WriteSeconds(writer, Expiry, entry.Expiry);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

@@ -90,10 +90,7 @@ internal static class PresenceApi
             return EasemobError.IllegalArgument(SubYourself);
 
         var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).SubscribeAsync(targets, expirySeconds));
-        var subscribed = result.Subscribed
-            .Select(s => new SubscribedPresenceDto(s.Presence.Uid, s.Presence.LastTime, s.Expiry, s.Presence.Ext, s.Presence.Status))
-            .ToList();
-        return TypedResults.Ok(new SubscribeResponse(subscribed, result.Failed.Count == 0 ? null : result.Failed));
+        return TypedResults.Ok(new SubscribeResponse(result.Subscribed, result.Failed.Count == 0 ? null : result.Failed));
     }
 
     /// <summary>R3 <c>POST /users/{username}/presence</c> with <c>{"usernames":[…]}</c>.</summary>
@@ -111,8 +108,7 @@ internal static class PresenceApi
 
         var users = Normalize(body!.Usernames!).Select(name => UserKey.Create(org, app, name)).ToList();
         var snapshots = await Task.WhenAll(PresenceReader.Start(services.Grains, services.LocalSnapshots, users));
-        var result = snapshots.Select(p => new PresenceDto(p.Uid, p.LastTime, p.Ext, p.Status)).ToList();
-        return TypedResults.Ok(new PresenceListResponse(result));
+        return TypedResults.Ok(new PresenceListResponse(snapshots));
     }
 
     /// <summary>R4 <c>DELETE /users/{username}/presence</c> with <c>["u1",…]</c> or <c>{"users":[…]}</c>; empty means all.</summary>

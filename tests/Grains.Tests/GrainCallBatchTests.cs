@@ -36,7 +36,7 @@ public sealed class GrainCallBatchTests
     }
 
     [Fact]
-    public async Task CountsEveryCall_WhenAnswersRaceTheRegistration()
+    public async Task WaitsForEveryCall_WhenAnswersRaceTheRegistration()
     {
         for (var round = 0; round < 200; round++)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Presence.Orleans.Grains;
 
@@ -8,7 +9,8 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what the presence grains need besides Orleans itself: the <see cref="PresenceLimits"/> they enforce
-    /// (section <c>Presence:Limits</c>, validated at start). The grain classes are found by Orleans. Pair with
+    /// (section <c>Presence:Limits</c>, validated at start), and grain state that calls its storage provider on the grain's
+    /// turn (<see cref="InlinePersistentState{TState}"/>). The grain classes are found by Orleans. Pair with
     /// <see cref="AddInMemorySubscriptions"/> or <see cref="AddPostgresSubscriptions"/>.
     /// </summary>
     public static IServiceCollection AddPresenceGrains(this IServiceCollection services)
@@ -18,6 +20,8 @@ public static class GrainsServiceCollectionExtensions
         // Not TryAdd: a silo that also hosts the API registers the gateway's grain-less default too; the grains' wins.
         services.AddSingleton<LocalPresenceSnapshots>();
         services.AddSingleton<ILocalPresenceSnapshots>(static sp => sp.GetRequiredService<LocalPresenceSnapshots>());
+        // Not TryAdd either: Orleans registers its own factory with TryAdd, before or after this; the last one wins.
+        services.AddSingleton<IPersistentStateFactory, InlinePersistentStateFactory>();
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Presence.Orleans.Grains.Tests;
 
 /// <summary>
@@ -9,6 +11,14 @@ namespace Presence.Orleans.Grains.Tests;
 public sealed class UserPresenceGrainPersistenceTests(DefaultCluster cluster)
 {
     private readonly TestApp _app = cluster.NewApp();
+
+    [Fact]
+    public void GrainState_CallsItsStorageOnTheGrainsTurn()
+    {
+        var factory = cluster.SiloServices.GetRequiredService<IPersistentStateFactory>();
+
+        Assert.IsType<InlinePersistentStateFactory>(factory);
+    }
 
     [Fact]
     public async Task StateAndSubscriptions_SurviveReactivation_WhenTheUsersAreActivatedAgain()

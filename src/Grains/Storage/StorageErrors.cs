@@ -8,8 +8,8 @@ internal static class StorageErrors
     /// <summary>
     /// True when <paramref name="exception"/> is an outage not yet said as <see cref="StorageUnavailableException"/> at the
     /// top: it or one of its inner exceptions is a database failure, or a <see cref="StorageUnavailableException"/> that
-    /// something wrapped. Orleans' state bridge wraps every exception of a storage provider in an <c>OrleansException</c>, so
-    /// an outage during <c>WriteStateAsync</c> reaches the grain as OrleansException → StorageUnavailableException.
+    /// something wrapped (Orleans' own state bridge wraps every exception of a storage provider in an <c>OrleansException</c>;
+    /// <see cref="InlinePersistentState{TState}"/> passes them as thrown).
     /// Version conflicts (Orleans' <c>InconsistentStateException</c>) and bugs are not outages.
     /// </summary>
     public static bool IsUnavailable(Exception exception)

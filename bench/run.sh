@@ -138,7 +138,10 @@ if [[ $STORAGE == postgres ]]; then
 fi
 
 # ---- servers ----
-# Settings for every server under test: no rate limits, room for the data sets, every change its own event, quiet logs.
+# Settings for every server under test: no rate limits, room for the data sets, every change its own event, quiet logs;
+# no Orleans dashboard, as the shipped manifests run (they configure no operator credential, and without one silos
+# host no dashboard): its meter listener and grain-call filter cost R1 ≈ 12–15 % of its CPU per request (README).
+# BENCH_SILO_ENV=Presence__Admin__Dashboard=true measures with it.
 # Health-check results are logged at Critical only: wait-ready polls /health/ready while a silo starts, and the
 # health-check service logs every not-ready answer as an error, which the error scan at the end would report.
 SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development
@@ -146,6 +149,7 @@ SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development
             Presence__RateLimits__PermitLimit=100000000
             Presence__Limits__MaxSubscribersPerUser=60000
             Presence__Bench__Enabled=true
+            Presence__Admin__Dashboard=false
             Presence__Limits__CoalescingWindow=00:00:00
             Logging__LogLevel__Default=Warning
             Logging__LogLevel__Microsoft.AspNetCore=Warning

@@ -13,9 +13,9 @@ namespace Presence.Orleans.Grains;
 /// provider that completes at once (the memory one) completes each write asynchronously, and every <c>await</c> up the
 /// grain call — ours and Orleans' invoker, about eight — resumes through a scheduled continuation (a task, an action
 /// and a work item each). That was a seventh of a status change (R1) on two cores. Here an operation starts at once
-/// when none is in flight, which is the usual case: a grain awaits its writes. Only the load at activation yields first (see
-/// <see cref="LoadAsync"/>). Operations that interleaved turns start
-/// while another is in flight run after it, in call order, as Orleans' bridge runs them.
+/// when none is in flight, which is the usual case: a grain awaits its writes. Operations that interleaved turns start
+/// while another is in flight run after it, in call order, as Orleans' bridge runs them. Only the load at activation
+/// yields first (<see cref="LoadAsync"/>).
 /// Differences from Orleans' bridge, none of which this service relies on: provider exceptions reach the grain as
 /// thrown (Orleans wraps all but its own in an <c>OrleansException</c>); no storage spans or latency instruments; no
 /// part in activation migration (a migrated activation reads its state again).

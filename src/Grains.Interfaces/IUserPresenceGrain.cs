@@ -13,7 +13,7 @@ namespace Presence.Orleans.Grains;
 /// a target then sends each change only to connected watchers with a live subscription, never activating the offline
 /// ones: once per process holding their devices (<see cref="IPresenceHub"/>), or, for devices without a hub, to the
 /// watcher's grain (<see cref="DeliverPresenceAsync"/>), which forwards it to its devices.
-/// Call contracts: the target-side calls (<c>AddWatcher</c>, <c>RemoveWatcher</c>, <c>GetWatchers</c>,
+/// Call contracts: the target-side calls (<c>AdmitWatcher</c>, <c>RemoveWatcher</c>, <c>GetWatchers</c>,
 /// <c>WatcherConnectionChanged</c>) always interleave — a subscriber awaits them inside its own turn, and two users
 /// subscribing to each other would otherwise wait on each other forever; they never await anything, so
 /// interleaving them is safe. Notifications between grains are one way. <c>DeliverPresence</c> and
@@ -82,14 +82,11 @@ public interface IUserPresenceGrain : IGrainWithStringKey
 
     /// <summary>
     /// Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.
-    /// <paramref name="connected"/>, <paramref name="connectionEpoch"/> and <paramref name="hubs"/> are as in
-    /// <see cref="WatcherConnectionChangedAsync"/>.
     /// A <see cref="ValueTask{TResult}"/>: a subscribe makes one such call per target, and Orleans answers it without
     /// the <see cref="Task"/> it would otherwise make around its own awaitable, here and in the target's answer.
     /// </summary>
-    [AlwaysInterleave, Alias("AddWatcher")]
-    ValueTask<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
-        [Immutable] IPresenceHub[]? hubs = null);
+    [AlwaysInterleave, Alias("AdmitWatcher")]
+    ValueTask<WatchResult> AdmitWatcherAsync(WatchRequest request);
 
     /// <summary>Target side of unsubscribe, expiry and eviction.</summary>
     [AlwaysInterleave, Alias("RemoveWatcher")]

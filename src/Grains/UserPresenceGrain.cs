@@ -71,6 +71,9 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     private PresenceSnapshot? _snapshot;
     private UserPresenceState? _snapshotOf;
 
+    /// <summary>The answer to an admitted watcher, made once per snapshot: the watchers of a user ask in bursts.</summary>
+    private WatchResult? _admitted;
+
     /// <summary>Unix second the expiry reminder is armed for; null when none is armed.</summary>
     private long? _reminderDueAt;
 
@@ -316,10 +319,11 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         //    and its row.
         var keys = new string[targets.Count];
         var calls = new ValueTask<WatchResult>[targets.Count];
+        var request = WatchRequest(expiresAt);
         for (var i = 0; i < targets.Count; i++)
         {
             keys[i] = TargetKey(targets[i]);
-            calls[i] = GrainFactory.GetUserGrain(keys[i]).AddWatcherAsync(_user.Username, expiresAt, DeviceCount > 0, _connectionEpoch, _announcedHubs);
+            calls[i] = GrainFactory.GetUserGrain(keys[i]).AdmitWatcherAsync(request);
         }
         await GrainCallBatch.WhenAllCompleted(calls);
         var accepted = new Dictionary<string, PresenceSnapshot>(calls.Length, StringComparer.Ordinal);
@@ -554,6 +558,10 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         }
     }
 
+    /// <summary>What this user tells a target that it watches until <paramref name="expiresAt"/>, with where its devices are.</summary>
+    private WatchRequest WatchRequest(long expiresAt) =>
+        new(_user.Username, expiresAt, DeviceCount > 0, _connectionEpoch, _announcedHubs);
+
     /// <summary>
     /// Undoes a subscribe that could not complete: targets go back to the expiry they had (an existing
     /// watcher is always re-admitted) or forget us. Best effort; a leftover dies at its expiry.
@@ -562,7 +570,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     {
         var calls = targets
             .Select(target => (Target: target, Call: Subscriptions.TryGetValue(target, out var previous)
-                ? UserGrain(target).AddWatcherAsync(_user.Username, previous, DeviceCount > 0, _connectionEpoch, _announcedHubs).AsTask()
+                ? UserGrain(target).AdmitWatcherAsync(WatchRequest(previous)).AsTask()
                 : UserGrain(target).RemoveWatcherAsync(_user.Username)))
             .ToList();
         foreach (var (target, call) in calls)
@@ -606,12 +614,12 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
 
     // ---- Target side: only memory; the subscriber writes the rows, and we never call it. ----
 
-    public ValueTask<WatchResult> AddWatcherAsync(string subscriber, long expiresAtUnixSeconds, bool connected = false, long connectionEpoch = 0,
-        IPresenceHub[]? hubs = null)
+    public ValueTask<WatchResult> AdmitWatcherAsync(WatchRequest request)
     {
-        var name = NormalizeUsername(subscriber);
+        ArgumentNullException.ThrowIfNull(request);
+        var name = NormalizeUsername(request.Subscriber);
         if (!UserKey.IsValidUsername(name) || name == _user.Username)
-            throw new ArgumentException($"'{subscriber}' cannot watch this user.", nameof(subscriber));
+            throw new ArgumentException($"'{request.Subscriber}' cannot watch this user.", nameof(request));
 
         var now = NowSeconds();
         var watching = Watchers.TryGetValue(name, out var current) && current > now;
@@ -625,9 +633,12 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
                 return new(new WatchResult(false, Snapshot()));
             }
         }
-        (_watchers ??= new(StringComparer.Ordinal))[name] = expiresAtUnixSeconds;
-        ApplyWatcherConnection(name, connected, connectionEpoch, hubs);
-        return new(new WatchResult(true, Snapshot()));
+        (_watchers ??= new(StringComparer.Ordinal))[name] = request.ExpiresAtUnixSeconds;
+        ApplyWatcherConnection(name, request.Connected, request.ConnectionEpoch, request.Hubs);
+        var snapshot = Snapshot();
+        if (_admitted is not { } admitted || !ReferenceEquals(admitted.Presence, snapshot))
+            _admitted = admitted = new WatchResult(true, snapshot);
+        return new(admitted);
     }
 
     public Task RemoveWatcherAsync(string subscriber)

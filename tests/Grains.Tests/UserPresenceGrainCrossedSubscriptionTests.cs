@@ -7,8 +7,8 @@ public sealed class UserPresenceGrainCrossedSubscriptionTests(DefaultCluster clu
 
     private readonly TestApp _app = cluster.NewApp();
 
-    // Users subscribing to each other at once: A's subscribe awaits B.AddWatcher while B's subscribe awaits
-    // A.AddWatcher. The target-side calls always interleave, so neither waits behind the other's turn.
+    // Users subscribing to each other at once: A's subscribe awaits B.AdmitWatcher while B's subscribe awaits
+    // A.AdmitWatcher. The target-side calls always interleave, so neither waits behind the other's turn.
     [Fact]
     public async Task SubscriptionsWatchersAndRows_StayEqual_WhenUsersSubscribeToEachOtherAtOnce()
     {

@@ -52,6 +52,25 @@ public sealed class UserPresenceGrainSubscriptionTests(DefaultCluster cluster)
     }
 
     [Fact]
+    public async Task Subscribe_AnswersTheTargetsPresenceAsItIsNow_WhenItChangedSinceTheLastSubscribe()
+    {
+        var b = _app.User("b");
+        await b.SetStatusAsync("ios", "1", "first");
+        await _app.User("a").SubscribeAsync(["b"], 100);
+        await _app.User("c").SubscribeAsync(["b"], 100);
+        await b.SetStatusAsync("ios", "2", "second");
+
+        var again = await _app.User("a").SubscribeAsync(["b"], 100);
+        var other = await _app.User("c").SubscribeAsync(["b"], 100);
+
+        foreach (var presence in new[] { Assert.Single(again.Subscribed).Presence, Assert.Single(other.Subscribed).Presence })
+        {
+            Assert.Equal("second", presence.Ext);
+            Assert.Equal("2", presence.Status["ios"]);
+        }
+    }
+
+    [Fact]
     public async Task GetSubscriptions_ListsLiveSubscriptionsOrderedByUid_WithPagingAndTotal()
     {
         var a = _app.User("a");

@@ -319,7 +319,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
         //    and its row.
         var keys = new string[targets.Count];
         var calls = new ValueTask<WatchResult>[targets.Count];
-        var request = WatchRequest(expiresAt);
+        var request = WatchRequestUntil(expiresAt);
         for (var i = 0; i < targets.Count; i++)
         {
             keys[i] = TargetKey(targets[i]);
@@ -559,7 +559,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     }
 
     /// <summary>What this user tells a target that it watches until <paramref name="expiresAt"/>, with where its devices are.</summary>
-    private WatchRequest WatchRequest(long expiresAt) =>
+    private WatchRequest WatchRequestUntil(long expiresAt) =>
         new(_user.Username, expiresAt, DeviceCount > 0, _connectionEpoch, _announcedHubs);
 
     /// <summary>
@@ -570,7 +570,7 @@ internal sealed partial class UserPresenceGrain : Grain, IUserPresenceGrain, IRe
     {
         var calls = targets
             .Select(target => (Target: target, Call: Subscriptions.TryGetValue(target, out var previous)
-                ? UserGrain(target).AdmitWatcherAsync(WatchRequest(previous)).AsTask()
+                ? UserGrain(target).AdmitWatcherAsync(WatchRequestUntil(previous)).AsTask()
                 : UserGrain(target).RemoveWatcherAsync(_user.Username)))
             .ToList();
         foreach (var (target, call) in calls)

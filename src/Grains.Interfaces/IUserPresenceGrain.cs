@@ -1,26 +1,18 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>
-/// The presence of one user of one app, keyed <c>{org}/{app}/{username}</c> (see <see cref="UserKey"/>).
-/// It holds per-resource statuses, <c>ext</c>, <c>last_time</c> and a version, the user's subscriptions
-/// (as subscriber) and the user's watchers (as target). Subscriber grains call targets (awaited); targets
-/// never await subscribers — they notify them one way — so two users subscribing to each other cannot deadlock.
-/// Usernames passed in and out are bare lower-case usernames of the same app.
+/// The presence of one user of one app, keyed <c>{org}/{app}/{username}</c> (see <see cref="UserKey"/>), as gateways call
+/// it: per-resource statuses, <c>ext</c>, <c>last_time</c> and a version; the user's subscriptions; its connected devices.
+/// Usernames passed in and out are bare lower-case usernames of the same app. What user grains say to each other (admit
+/// a watcher, deliver a change) is a separate protocol that only grains can call.
 /// </summary>
 /// <remarks>
-/// Real time: a device's connection registers an <see cref="IPresenceObserver"/> with <see cref="ConnectAsync"/>.
-/// A user with connected devices tells its targets so, and where they are (<see cref="WatcherConnectionChangedAsync"/>);
-/// a target then sends each change only to connected watchers with a live subscription, never activating the offline
-/// ones: once per process holding their devices (<see cref="IPresenceHub"/>), or, for devices without a hub, to the
-/// watcher's grain (<see cref="DeliverPresenceAsync"/>), which forwards it to its devices.
-/// Call contracts: the target-side calls (<c>AdmitWatcher</c>, <c>RemoveWatcher</c>, <c>GetWatchers</c>,
-/// <c>WatcherConnectionChanged</c>) always interleave — a subscriber awaits them inside its own turn, and two users
-/// subscribing to each other would otherwise wait on each other forever; they never await anything, so
-/// interleaving them is safe. Notifications between grains are one way. <c>DeliverPresence</c> and
-/// <c>TargetReset</c> do not interleave, so a watcher handles one target's events in arrival order.
-/// Arguments are <c>[Immutable]</c>: callers build them per call and never change them afterwards (hub arrays are
-/// replaced, never edited), so a call within a silo passes them as they are. Without it Orleans deep-copies them
-/// on every local call, and each grain reference made resolves a copier per argument type, one by reflection.
+/// Real time: a device's connection registers an <see cref="IPresenceObserver"/> with <see cref="ConnectAsync"/>. A user
+/// with connected devices tells the users it watches so, and where the devices are; those then send each change only to
+/// connected watchers with a live subscription, never activating the offline ones: once per process holding their
+/// devices (<see cref="IPresenceHub"/>), or, for devices without a hub, to the watcher's grain, which forwards it.
+/// Arguments are <c>[Immutable]</c>: callers build them per call and never change them afterwards, so a call within a
+/// silo passes them as they are. Without it Orleans deep-copies them on every local call.
 /// </remarks>
 [Alias("presence.IUserPresenceGrain")]
 public interface IUserPresenceGrain : IGrainWithStringKey
@@ -80,38 +72,7 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetSubscriptions")]
     Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize);
 
-    /// <summary>
-    /// Target side of <see cref="SubscribeAsync"/>: admits a watcher unless this user is full.
-    /// A <see cref="ValueTask{TResult}"/>: a subscribe makes one such call per target, and Orleans answers it without
-    /// the <see cref="Task"/> it would otherwise make around its own awaitable, here and in the target's answer.
-    /// </summary>
-    [AlwaysInterleave, Alias("AdmitWatcher")]
-    ValueTask<WatchResult> AdmitWatcherAsync(WatchRequest request);
-
-    /// <summary>Target side of unsubscribe, expiry and eviction.</summary>
-    [AlwaysInterleave, Alias("RemoveWatcher")]
-    Task RemoveWatcherAsync(string subscriber);
-
     /// <summary>Live watchers of this user ordered by uid (operators and consistency checks).</summary>
     [AlwaysInterleave, ReadOnly, Alias("GetWatchers")]
     Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync();
-
-    /// <summary>
-    /// One way. Target side: the watcher's first device connected, or its last one disconnected. The watcher's
-    /// <paramref name="connectionEpoch"/> grows with each such change, so a late, older notice is ignored.
-    /// With <paramref name="resync"/> the target answers with its current state (a watcher re-announcing itself
-    /// to a fresh activation may have missed a change). <paramref name="hubs"/> are the processes holding the
-    /// watcher's devices, where the target sends its changes; null while some device has none, and then the target
-    /// sends them to the watcher's grain (<see cref="DeliverPresenceAsync"/>). The set changing is a change too (a new epoch).
-    /// </summary>
-    [OneWay, AlwaysInterleave, Alias("WatcherConnectionChanged")]
-    Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false, [Immutable] IPresenceHub[]? hubs = null);
-
-    /// <summary>One way. Watcher side: a target changed; forwarded to this user's devices while the subscription is live.</summary>
-    [OneWay, Alias("DeliverPresence")]
-    Task DeliverPresenceAsync(PresenceSnapshot presence);
-
-    /// <summary>One way. Watcher side: <paramref name="target"/> lost its activation; a connected watcher announces itself again.</summary>
-    [OneWay, Alias("TargetReset")]
-    Task TargetResetAsync(string target);
 }

@@ -3,8 +3,8 @@ namespace Presence.Orleans.Grains.Tests;
 [Collection(DefaultClusterCollection.Name)]
 public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
 {
-    private const string Connections = UserPresenceGrain.ConnectionsReminderName;
-    private const string Grace = UserPresenceGrain.GraceReminderName;
+    /// <summary>The one reminder: the ext grace period and the connection check both arm it.</summary>
+    private const string WakeUp = GrainWakeUps.ReminderName;
 
     private readonly TestApp _app = cluster.NewApp();
 
@@ -146,7 +146,7 @@ public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
 
         Assert.Equal("listening", presence.Ext);
         Assert.Null((await _app.StoredStateAsync("a")).State.ExtClearAt);
-        Assert.Null(await _app.ReminderAsync("a", Grace));
+        Assert.NotNull(await _app.ReminderAsync("a", WakeUp)); // ios_1's connection is checked
     }
 
     [Fact]
@@ -157,15 +157,15 @@ public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
         await device.DisconnectAsync(logout: false);
         await _app.DeactivateAsync("a"); // the grace timer dies with the activation; the reminder stays
 
-        var ticks = _app.ReminderTicks("a", Grace);
-        await _app.WaitUntilReminderArmedAsync("a", Grace);
+        var ticks = _app.ReminderTicks("a", WakeUp);
+        await _app.WaitUntilReminderArmedAsync("a", WakeUp);
         _app.Clock.Advance(TimeSpan.FromSeconds(31));
 
-        await _app.WaitForReminderTicksAsync("a", Grace, ticks + 1); // the reminder activates the grain, which clears ext
+        await _app.WaitForReminderTicksAsync("a", WakeUp, ticks + 1); // the reminder activates the grain, which clears ext
         var stored = (await _app.StoredStateAsync("a")).State;
         Assert.Equal("", stored.Ext);
         Assert.Null(stored.ExtClearAt);
-        Assert.Null(await _app.ReminderAsync("a", Grace));
+        Assert.Null(await _app.ReminderAsync("a", WakeUp));
     }
 
     [Fact]
@@ -187,19 +187,19 @@ public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
         Assert.Equal("1", beforeTimeout.Status["web_1"]); // devices get time to reconnect first
         Assert.Equal("1", presence.Status["rest"]);
         Assert.Equal(PresenceStatusType.Online, presence.StatusType);
-        await Eventually.TrueAsync(async () => await _app.ReminderAsync("a", Connections) is null, because: "no connection is left to check");
+        await Eventually.TrueAsync(async () => await _app.ReminderAsync("a", WakeUp) is null, because: "no connection is left to check");
     }
 
     [Fact]
-    public async Task OrphanedResource_GoesOffline_WhenOnlyTheConnectionsReminderWakesTheUser()
+    public async Task OrphanedResource_GoesOffline_WhenOnlyTheWakeUpReminderWakesTheUser()
     {
         await _app.ConnectAsync("a", "web_1");
         await _app.DeactivateAsync("a");
 
-        var ticks = _app.ReminderTicks("a", Connections);
-        await _app.WaitUntilReminderArmedAsync("a", Connections);
+        var ticks = _app.ReminderTicks("a", WakeUp);
+        await _app.WaitUntilReminderArmedAsync("a", WakeUp);
         _app.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
-        await _app.WaitForReminderTicksAsync("a", Connections, ticks + 1); // the tick activated a
+        await _app.WaitForReminderTicksAsync("a", WakeUp, ticks + 1); // the tick activated a
         _app.Clock.Advance(TimeSpan.FromSeconds(60));
 
         await Eventually.TrueAsync(async () => (await _app.StoredStateAsync("a")).State.Resources["web_1"].Status == "0", because: "the orphan goes offline");
@@ -213,27 +213,27 @@ public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
         await _app.DeactivateAsync("a");
 
         var device = await _app.ConnectAsync("a", "web_1");
-        var ticks = _app.ReminderTicks("a", Connections);
-        await _app.WaitUntilReminderArmedAsync("a", Connections);
+        var ticks = _app.ReminderTicks("a", WakeUp);
+        await _app.WaitUntilReminderArmedAsync("a", WakeUp);
         _app.Clock.Advance(TimeSpan.FromMinutes(11));
-        await _app.WaitForReminderTicksAsync("a", Connections, ticks + 1); // the tick was delivered
+        await _app.WaitForReminderTicksAsync("a", WakeUp, ticks + 1); // the tick was delivered
 
         Assert.Equal("1", (await _app.User("a").GetPresenceAsync()).Status[device.Resource]);
     }
 
     [Fact]
-    public async Task ConnectionsReminder_IsRemoved_WhenTheLastDeviceDisconnects()
+    public async Task WakeUpReminder_IsRemoved_WhenTheLastDeviceDisconnects()
     {
         var web = await _app.ConnectAsync("a", "web_1");
         var ios = await _app.ConnectAsync("a", "ios_1");
 
-        var whileConnected = await _app.ReminderAsync("a", Connections);
+        var whileConnected = await _app.ReminderAsync("a", WakeUp);
         await web.DisconnectAsync(logout: false);
-        var afterOne = await _app.ReminderAsync("a", Connections);
+        var afterOne = await _app.ReminderAsync("a", WakeUp);
         await ios.DisconnectAsync(logout: false);
 
         Assert.NotNull(whileConnected);
         Assert.NotNull(afterOne);
-        Assert.Null(await _app.ReminderAsync("a", Connections));
+        Assert.Null(await _app.ReminderAsync("a", WakeUp));
     }
 }

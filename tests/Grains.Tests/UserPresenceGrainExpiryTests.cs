@@ -3,7 +3,7 @@ namespace Presence.Orleans.Grains.Tests;
 [Collection(DefaultClusterCollection.Name)]
 public sealed class UserPresenceGrainExpiryTests(DefaultCluster cluster)
 {
-    private const string Expiry = UserPresenceGrain.ExpiryReminderName;
+    private const string Expiry = GrainWakeUps.ReminderName;
 
     private readonly TestApp _app = cluster.NewApp();
 

@@ -43,10 +43,10 @@ public sealed class UserPresenceGrainPersistenceTests(DefaultCluster cluster)
 
         // The durable reminder outlives the activations: it wakes a, which expires the subscription.
         await _app.DeactivateAsync("a");
-        var ticks = _app.ReminderTicks("a", UserPresenceGrain.ExpiryReminderName);
-        await _app.WaitUntilReminderArmedAsync("a", UserPresenceGrain.ExpiryReminderName);
+        var ticks = _app.ReminderTicks("a", GrainWakeUps.ReminderName);
+        await _app.WaitUntilReminderArmedAsync("a", GrainWakeUps.ReminderName);
         _app.Clock.Advance(TimeSpan.FromSeconds(61));
-        await _app.WaitForReminderTicksAsync("a", UserPresenceGrain.ExpiryReminderName, ticks + 1);
+        await _app.WaitForReminderTicksAsync("a", GrainWakeUps.ReminderName, ticks + 1);
         await Eventually.TrueAsync(async () => (await _app.RowsOfSubscriberAsync("a")).Count == 0, because: "the reminder expires a's subscription");
         Assert.Equal(["a"], (await _app.RowsOfSubscriberAsync("b")).Keys);
     }

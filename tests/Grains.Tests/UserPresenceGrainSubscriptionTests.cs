@@ -122,6 +122,6 @@ public sealed class UserPresenceGrainSubscriptionTests(DefaultCluster cluster)
         Assert.Equal(["x"], (await _app.User("b").GetWatchersAsync()).Select(w => w.Uid));
         Assert.Empty(await _app.User("c").GetWatchersAsync());
         Assert.Empty(await _app.RowsOfSubscriberAsync("a"));
-        Assert.Null(await _app.ReminderAsync("a", UserPresenceGrain.ExpiryReminderName));
+        Assert.Null(await _app.ReminderAsync("a", GrainWakeUps.ReminderName));
     }
 }

@@ -140,7 +140,7 @@ public sealed class CrashRecoveryTests(PostgresFixture fixture, ITestOutputHelpe
         var expiresAt = Assert.Single((await silo.Client.SubscribeAsync("alice", ShortExpirySeconds, "bob")).Subscribed).Value;
         var daveExpiry = Assert.Single((await silo.Client.SubscribeAsync("alice", Hour, "dave")).Subscribed).Value;
         var carolExpiry = Assert.Single((await silo.Client.SubscribeAsync("carol", ShortExpirySeconds, "bob")).Subscribed).Value;
-        Assert.Equal(new Dictionary<string, long> { [PresenceDatabase.ExpiryReminder] = expiresAt }, await database.RemindersOfAsync("alice"));
+        Assert.Equal(new Dictionary<string, long> { [PresenceDatabase.WakeUpReminder] = expiresAt }, await database.RemindersOfAsync("alice"));
         silo = await KillAndRestartAsync(silo);
         var restartedAt = Now();
 

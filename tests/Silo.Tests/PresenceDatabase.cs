@@ -61,8 +61,8 @@ public sealed class PresenceDatabase(string connectionString)
     /// <summary>The presence grain's type in Orleans grain ids, storage rows and reminders (<c>[GrainType]</c> of UserPresenceGrain).</summary>
     public const string GrainType = "user-presence";
 
-    /// <summary>The presence grain's one-shot reminder at its earliest subscription expiry.</summary>
-    public const string ExpiryReminder = "subscriptions-expiry";
+    /// <summary>The presence grain's one reminder, at its earliest durable deadline (subscription expiry, ext grace, connection check).</summary>
+    public const string WakeUpReminder = "wake-up";
 
     /// <summary>What the silos run as <c>Presence:Cluster:ServiceId</c> (the default), which keys state and reminder rows.</summary>
     public const string ServiceId = "presence";

@@ -81,9 +81,9 @@ public sealed class SiloFailoverTests(PostgresFixture postgres, FailoverClusterF
         var state = await rows.ReadStateAsync(grain.GetGrainId());
         Assert.Equal(acknowledged.Version, state!.Property("Version").GetInt64());
         // The expiry reminder is still registered, for Orleans' reminder service as much as in the table.
-        Assert.Contains(UserPresenceGrain.ExpiryReminderName, await rows.ReadReminderNamesAsync(grain.GetGrainId()));
+        Assert.Contains(GrainWakeUps.ReminderName, await rows.ReadReminderNamesAsync(grain.GetGrainId()));
         var reminders = cluster.GetSiloServiceProvider(SiloOf(cluster, grain)).GetRequiredService<IReminderTable>();
-        Assert.NotNull(await reminders.ReadRow(grain.GetGrainId(), UserPresenceGrain.ExpiryReminderName));
+        Assert.NotNull(await reminders.ReadRow(grain.GetGrainId(), GrainWakeUps.ReminderName));
     }
 
     /// <summary>

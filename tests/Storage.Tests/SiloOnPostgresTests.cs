@@ -35,7 +35,7 @@ public sealed class SiloOnPostgresTests(PostgresFixture fixture, ITestOutputHelp
             Assert.Equal(presence.Version, state.Property("Version").GetInt64());
             Assert.Equal("1", state.Property("Resources").EnumerateObject().Single(r => r.Name == "mobile").Value.EnumerateObject()
                 .First(p => string.Equals(p.Name, "Status", StringComparison.OrdinalIgnoreCase)).Value.GetString());
-            Assert.Equal([UserPresenceGrain.ExpiryReminderName], await rows.ReadReminderNamesAsync(grain.GetGrainId()));
+            Assert.Equal([GrainWakeUps.ReminderName], await rows.ReadReminderNamesAsync(grain.GetGrainId()));
             Assert.Equal(["acme/chat/bob", "acme/chat/carol"], await rows.ReadSubscriptionTargetsAsync(alice));
 
             // And Orleans reads it back: a new activation loads the state record and the rows.

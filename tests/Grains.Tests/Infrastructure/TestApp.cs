@@ -51,7 +51,7 @@ internal sealed class TestApp(PresenceCluster cluster)
 
     /// <summary>When the expiry reminder is next due (its start: ours are re-registered for each due time), in Unix seconds.</summary>
     public async Task<long?> ExpiryReminderDueAsync(string username) =>
-        await ReminderAsync(username, UserPresenceGrain.ExpiryReminderName) is { } entry
+        await ReminderAsync(username, GrainWakeUps.ReminderName) is { } entry
             ? new DateTimeOffset(DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc)).ToUnixTimeSeconds()
             : null;
 

@@ -1,8 +1,8 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>
-/// A would-be watcher asking a target to admit it (<see cref="IUserPresenceGrain.AdmitWatcherAsync"/>): who it is, until
-/// when (Unix seconds), and where its devices are, as in <see cref="IUserPresenceGrain.WatcherConnectionChangedAsync"/>.
+/// A would-be watcher asking a target to admit it (<see cref="IUserPresenceProtocol.AdmitWatcherAsync"/>): who it is, until
+/// when (Unix seconds), and where its devices are, as in <see cref="IUserPresenceProtocol.WatcherConnectionChangedAsync"/>.
 /// </summary>
 /// <remarks>
 /// One object for the whole call, the same for every target of a subscribe, so it is made once per subscribe.
@@ -10,7 +10,7 @@ namespace Presence.Orleans.Grains;
 /// cancellation tokens when it sends the call and again when it runs it): 6 boxes per target.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("presence.WatchRequest")]
-public sealed record WatchRequest(
+internal sealed record WatchRequest(
     [property: Id(0)] string Subscriber,
     [property: Id(1)] long ExpiresAtUnixSeconds,
     [property: Id(2)] bool Connected,

@@ -1,0 +1,75 @@
+using Orleans.Runtime;
+
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// The one grain timer and the one reminder of a user grain, armed as its <see cref="WakeUpSchedule"/> says: the only
+/// place the grain touches Orleans' timers and reminders.
+/// </summary>
+internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimeProvider clock, Func<CancellationToken, Task> onTimer)
+{
+    /// <summary>The reminder's name in Orleans' reminder table.</summary>
+    public const string ReminderName = "wake-up";
+
+    private IGrainTimer? _timer;
+    private DateTimeOffset? _timerDueAt;
+    private IGrainReminder? _reminder;
+
+    /// <summary>Moves the timer to the schedule's earliest precise deadline (one timer object, changed in place).</summary>
+    public void ArmTimer()
+    {
+        var due = schedule.TimerDue;
+        if (due == _timerDueAt)
+            return;
+        _timerDueAt = due;
+        var dueTime = due is { } at ? Max(at - clock.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        if (_timer is not null)
+            _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        else if (due is not null)
+            _timer = grain.RegisterGrainTimer(onTimer, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>The timer fired: it is spent until armed again.</summary>
+    public void TimerFired() => _timerDueAt = null;
+
+    /// <summary>Arms or removes the reminder as the deadlines need; a storage outage surfaces as <see cref="StorageUnavailableException"/>.</summary>
+    public Task SyncReminderAsync() => ApplyAsync(schedule.PlanReminder(clock.GetUtcNow()));
+
+    /// <summary>After the reminder ticked and its work is done: armed for the next deadline, or removed.</summary>
+    public Task AfterReminderTickAsync() => ApplyAsync(schedule.PlanReminderAfterTick(clock.GetUtcNow()));
+
+    /// <summary>Removes a reminder by name; the one this activation registered needs no lookup round trip.</summary>
+    public async Task UnregisterAsync(string name)
+    {
+        var reminder = name == ReminderName ? _reminder : null;
+        if ((reminder ??= await grain.GetReminder(name)) is { } found)
+            await grain.UnregisterReminder(found);
+    }
+
+    private async Task ApplyAsync(ReminderChange? change)
+    {
+        if (change is not { } wanted)
+            return;
+        var now = clock.GetUtcNow();
+        try
+        {
+            if (wanted.Disarm)
+            {
+                await UnregisterAsync(ReminderName);
+                _reminder = null;
+            }
+            else
+                _reminder = await grain.RegisterOrUpdateReminder(ReminderName, wanted.DueTime, wanted.Period);
+        }
+        catch (Exception exception)
+        {
+            schedule.ForgetReminder();
+            if (!StorageErrors.IsUnavailable(exception))
+                throw;
+            throw new StorageUnavailableException($"Storage is unavailable (changing reminder {ReminderName}): {exception.Message}");
+        }
+        schedule.ReminderChanged(wanted, now);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,173 @@
+namespace Presence.Orleans.Grains;
+
+/// <summary>
+/// Who watches one user: subscriber → expiry (Unix seconds), the cap on watchers, which of them have devices
+/// connected, where those devices are (their processes' hubs) and the newest connection epoch heard from each; and the
+/// plan of one change's fan-out. Can hold 100,000+ watchers; the subscriber side owns their rows.
+/// </summary>
+/// <remarks>
+/// Every map is made on first use: most users are watched by nobody, and by nobody online.
+/// <paramref name="hubComparer"/> tells whether two hub references name the same process.
+/// </remarks>
+internal sealed class WatcherBook(int maxWatchers, IEqualityComparer<IPresenceHub> hubComparer)
+{
+    private Dictionary<string, long>? _expiries;
+
+    /// <summary>Watchers with connected devices (a subset of <see cref="_expiries"/>): the only ones a change is sent to.</summary>
+    private HashSet<string>? _connected;
+
+    /// <summary>Connected watchers whose devices all have hubs → those hubs; the others get changes through their grain.</summary>
+    private Dictionary<string, IPresenceHub[]>? _hubs;
+
+    /// <summary>The hub set last stored: watchers on the same processes share one array.</summary>
+    private IPresenceHub[]? _lastHubs;
+
+    /// <summary>
+    /// Newest connection epoch heard from each watcher; older notices are ignored. Epoch 0 (never connected) is not
+    /// stored: it orders nothing that a missing entry does not.
+    /// </summary>
+    private Dictionary<string, long>? _epochs;
+
+    public int Count => _expiries?.Count ?? 0;
+
+    public int ConnectedCount => _connected?.Count ?? 0;
+
+    /// <summary>Watchers with connected devices (live or not).</summary>
+    public IEnumerable<string> Connected => _connected ?? Enumerable.Empty<string>();
+
+    /// <summary>Watchers as loaded from the rows at activation (live ones only: expired watchers are dead weight).</summary>
+    public void Load(Dictionary<string, long>? entries) => _expiries = entries;
+
+    public bool IsLive(string watcher, long now) => _expiries is not null && _expiries.TryGetValue(watcher, out var expiresAt) && expiresAt > now;
+
+    /// <summary>
+    /// Admits <paramref name="request"/>'s subscriber until its expiry, with its connection state, unless this user is full
+    /// (past the cap, counting only live watchers; a watcher already live is always re-admitted). False when full.
+    /// </summary>
+    public bool Admit(string watcher, WatchRequest request, long now)
+    {
+        var watching = IsLive(watcher, now);
+        if (!watching && Count >= maxWatchers)
+        {
+            // Expired watchers are dropped lazily, only when they might be what makes us look full.
+            PurgeExpired(now);
+            if (Count >= maxWatchers)
+                return false;
+        }
+        (_expiries ??= new(StringComparer.Ordinal))[watcher] = request.ExpiresAtUnixSeconds;
+        ApplyConnection(watcher, request.Connected, request.ConnectionEpoch, request.Hubs);
+        return true;
+    }
+
+    public void Remove(string watcher)
+    {
+        _expiries?.Remove(watcher);
+        ForgetConnection(watcher);
+    }
+
+    /// <summary>Live watchers ordered by uid.</summary>
+    public List<SubscriptionEntry> Live(long now) => ExpiryEntries.LiveSorted(_expiries, now);
+
+    /// <summary>
+    /// Records a watcher's connection state and where its devices are, unless the notice is older than one already
+    /// heard (a lower epoch); returns whether it was applied. Only a current watcher can be connected.
+    /// </summary>
+    public bool ApplyConnection(string watcher, bool connected, long epoch, IPresenceHub[]? hubs)
+    {
+        if (_epochs is not null && _epochs.TryGetValue(watcher, out var known) && epoch < known)
+            return false;
+        if (epoch > 0)
+            (_epochs ??= new(StringComparer.Ordinal))[watcher] = epoch;
+        if (connected && _expiries is not null && _expiries.ContainsKey(watcher))
+        {
+            (_connected ??= new(StringComparer.Ordinal)).Add(watcher);
+            if (hubs is { Length: > 0 })
+                (_hubs ??= new(StringComparer.Ordinal))[watcher] = HubSets.Same(hubs, _lastHubs, hubComparer) ? _lastHubs! : _lastHubs = hubs;
+            else
+                _hubs?.Remove(watcher);
+        }
+        else
+        {
+            _connected?.Remove(watcher);
+            _hubs?.Remove(watcher);
+        }
+        return true;
+    }
+
+    public bool IsConnected(string watcher) => _connected?.Contains(watcher) == true;
+
+    /// <summary>The processes holding <paramref name="watcher"/>'s devices; null when its changes go through its grain.</summary>
+    public IPresenceHub[]? HubsOf(string watcher) => _hubs is not null && _hubs.TryGetValue(watcher, out var hubs) ? hubs : null;
+
+    /// <summary>
+    /// Where one change goes: for connected watchers with a live subscription, one delivery per process holding their
+    /// devices (naming them, in chunks of <paramref name="maxWatchersPerDelivery"/>), and the watchers whose devices have
+    /// no hub, through their grain. Connected watchers whose subscription ended are no longer counted as connected
+    /// (a renewal re-admits them as connected).
+    /// </summary>
+    public FanOutPlan PlanFanOut(long now, int maxWatchersPerDelivery)
+    {
+        if (_connected is not { Count: > 0 })
+            return FanOutPlan.Nobody;
+        List<string>? ended = null;
+        List<string>? throughGrains = null;
+        List<(IPresenceHub Hub, List<string> Watchers)>? byHub = null;
+        foreach (var watcher in _connected)
+        {
+            if (!IsLive(watcher, now))
+                (ended ??= []).Add(watcher);
+            else if (HubsOf(watcher) is { } hubs)
+            {
+                foreach (var hub in hubs)
+                    WatchersOf(byHub ??= [], hub).Add(watcher);
+            }
+            else
+                (throughGrains ??= []).Add(watcher);
+        }
+        foreach (var watcher in ended ?? [])
+        {
+            _connected.Remove(watcher);
+            _hubs?.Remove(watcher);
+        }
+        List<HubBatch>? deliveries = null;
+        foreach (var (hub, watchers) in byHub ?? [])
+        {
+            for (var start = 0; start < watchers.Count; start += maxWatchersPerDelivery)
+                (deliveries ??= []).Add(new HubBatch(hub, watchers.GetRange(start, Math.Min(maxWatchersPerDelivery, watchers.Count - start)).ToArray()));
+        }
+        return new FanOutPlan(deliveries ?? [], throughGrains ?? [], ended?.Count ?? 0);
+    }
+
+    private List<string> WatchersOf(List<(IPresenceHub Hub, List<string> Watchers)> byHub, IPresenceHub hub)
+    {
+        foreach (var (known, watchers) in byHub)
+        {
+            if (ReferenceEquals(known, hub) || hubComparer.Equals(known, hub))
+                return watchers;
+        }
+        var added = new List<string>();
+        byHub.Add((hub, added));
+        return added;
+    }
+
+    private void PurgeExpired(long now)
+    {
+        if (_expiries is null)
+            return;
+        foreach (var (watcher, expiresAt) in _expiries)
+        {
+            if (expiresAt <= now)
+            {
+                _expiries.Remove(watcher); // removing during enumeration is allowed for Dictionary
+                ForgetConnection(watcher);
+            }
+        }
+    }
+
+    private void ForgetConnection(string watcher)
+    {
+        _epochs?.Remove(watcher);
+        _hubs?.Remove(watcher);
+        _connected?.Remove(watcher);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Presence.Orleans.Grains.UnitTests;
+
+/// <summary>A process holding devices, as a plain object: the rules compare hubs with the comparer they are given.</summary>
+internal sealed class FakeHub(string name) : IPresenceHub
+{
+    public Task OnPresenceChanged(HubDelivery delivery) => Task.CompletedTask;
+
+    public override string ToString() => name;
+}
+
+/// <summary>A device's connection, as a plain object.</summary>
+internal sealed class FakeDevice(string name) : IPresenceObserver
+{
+    public Task OnPresenceChanged(PresenceSnapshot presence) => Task.CompletedTask;
+
+    public Task OnSubscriptionEnded(string uid, SubscriptionEndReason reason) => Task.CompletedTask;
+
+    public Task OnSessionEnded(SessionEndReason reason) => Task.CompletedTask;
+
+    public override string ToString() => name;
+}
+
+internal static class Fakes
+{
+    public static readonly DateTimeOffset Start = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>References are the identity of fakes (a grain reference's is its grain id).</summary>
+    public static readonly IEqualityComparer<IPresenceHub> SameHub = ReferenceEqualityComparer.Instance;
+
+    public static readonly IEqualityComparer<IPresenceObserver> SameDevice = ReferenceEqualityComparer.Instance;
+
+    public static FakeTimeProvider Clock() => new(Start);
+
+    public static PresenceDocument Document(FakeTimeProvider clock, PresenceLimits? limits = null) =>
+        new("alice", new UserPresenceState(), limits ?? new PresenceLimits(), clock, NullLogger.Instance);
+
+    /// <summary>Runs one change as the grain does: checkpoint, change, seal when it changed anything.</summary>
+    public static bool Change(this PresenceDocument document, Func<bool> change)
+    {
+        var checkpoint = document.Checkpoint();
+        if (!change())
+            return false;
+        document.Seal(checkpoint);
+        return true;
+    }
+}

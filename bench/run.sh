@@ -148,7 +148,7 @@ fi
 # ---- servers ----
 # Settings for every server under test: no rate limits, room for the data sets, every change its own event, quiet logs;
 # no Orleans dashboard, as the shipped manifests run (they configure no operator credential, and without one silos
-# host no dashboard): its meter listener and grain-call filter cost R1 ≈ 12–15 % of its CPU per request (README).
+# host no dashboard): its meter listener and grain-call filter cost R1 ≈ 12–15 % of its CPU per request (docs/operations.md#orleans-dashboard).
 # BENCH_SILO_ENV=Presence__Admin__Dashboard=true measures with it.
 # Health-check results are logged at Critical only: wait-ready polls /health/ready while a silo starts, and the
 # health-check service logs every not-ready answer as an error, which the error scan at the end would report.

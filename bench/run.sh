@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the presence service: one Release silo on 127.0.0.1, in-memory storage (or --postgres), wrk and
 # bench/Presence.Bench as load generators on the same machine. Prints one markdown table and writes
-# bench/results/latest.json (latest-postgres.json with --postgres; also kept as latest-quick…/latest-full…).
+# bench/results/latest.json (latest-postgres.json with --postgres; also kept as latest-quick…/latest-full…), stamped
+# with the commit measured ("commit", and "dirty": true when uncommitted changes were built too).
 # Exit status 1 if any scenario failed.
 #
 #   bench/run.sh [--quick] [--postgres | --cluster] [--only ID]
@@ -44,7 +45,7 @@ while (($#)); do
     --cluster) STORAGE=postgres; TOPOLOGY=cluster ;;
     --only) ONLY=${2:?--only needs a scenario id}; shift ;;
     --only=*) ONLY=${1#--only=} ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -75,6 +76,13 @@ fi
 # Every WebSocket needs a descriptor on each side: as many as the hard limit allows (servers inherit it).
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 log "open-files limit: $(ulimit -n)"
+
+# The commit measured, read before the build (the work tree may change while a run lasts) and written into every results
+# JSON: HEAD, and whether uncommitted changes were built too (files under bench/results/ do not count).
+COMMIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || true)
+DIRTY=false
+if [[ -z $COMMIT ]] || [[ -n $(git -C "$ROOT" status --porcelain -- . ':(exclude)bench/results' 2>/dev/null) ]]; then DIRTY=true; fi
+log "measuring commit ${COMMIT:-unknown}$([[ $DIRTY == true ]] && echo ' with uncommitted changes')"
 
 log "building (Release)"
 for project in src/Silo/Presence.Orleans.Silo.csproj bench/Presence.Bench/Presence.Bench.csproj; do
@@ -140,7 +148,7 @@ fi
 # ---- servers ----
 # Settings for every server under test: no rate limits, room for the data sets, every change its own event, quiet logs;
 # no Orleans dashboard, as the shipped manifests run (they configure no operator credential, and without one silos
-# host no dashboard): its meter listener and grain-call filter cost R1 ≈ 12–15 % of its CPU per request (README).
+# host no dashboard): its meter listener and grain-call filter cost R1 ≈ 12–15 % of its CPU per request (docs/operations.md#orleans-dashboard).
 # BENCH_SILO_ENV=Presence__Admin__Dashboard=true measures with it.
 # Health-check results are logged at Critical only: wait-ready polls /health/ready while a silo starts, and the
 # health-check service logs every not-ready answer as an error, which the error scan at the end would report.
@@ -377,9 +385,11 @@ SUFFIX=""
 [[ $TOPOLOGY == cluster ]] && SUFFIX="-cluster"
 if [[ -n $ONLY ]]; then
   # One scenario: its own file, so that it never hides a whole run's.
-  bench report --in "$RESULTS" --json "$ROOT/bench/results/latest-only.json" --mode "$MODE" --storage "$STORAGE" || FAILED=1
+  bench report --in "$RESULTS" --json "$ROOT/bench/results/latest-only.json" --mode "$MODE" --storage "$STORAGE" \
+    --commit "$COMMIT" --dirty "$DIRTY" || FAILED=1
 else
-  bench report --in "$RESULTS" --json "$ROOT/bench/results/latest$SUFFIX.json" --mode "$MODE" --storage "$STORAGE" || FAILED=1
+  bench report --in "$RESULTS" --json "$ROOT/bench/results/latest$SUFFIX.json" --mode "$MODE" --storage "$STORAGE" \
+    --commit "$COMMIT" --dirty "$DIRTY" || FAILED=1
   # The same, kept per mode, so a quick run does not hide the last full one.
   cp "$ROOT/bench/results/latest$SUFFIX.json" "$ROOT/bench/results/latest-$MODE$SUFFIX.json"
 fi

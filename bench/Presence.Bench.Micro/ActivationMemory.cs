@@ -8,7 +8,12 @@ namespace Presence.Orleans.Bench.Micro;
 /// </summary>
 internal static class ActivationMemory
 {
-    public static async Task RunAsync(int count)
+    public const int DefaultCount = 100_000;
+
+    /// <summary>Bytes of managed heap per activation of each kind.</summary>
+    public sealed record Result(int Count, double EchoBytes, double UserBytes);
+
+    public static async Task<Result> RunAsync(int count)
     {
         await using var silo = await BenchSilo.StartAsync();
         // Warm up code paths and the catalog's growth so they are not counted.
@@ -17,9 +22,14 @@ internal static class ActivationMemory
 
         var echo = await MeasureAsync(count, i => silo.Grains.GetGrain<IEchoGrain>($"e{i}").EchoAsync(i));
         var user = await MeasureAsync(count, i => silo.Grains.GetUserGrain(new UserKey("demo", "demo", $"u{i}")).SetStatusAsync($"android_{i % 1000}", "1", ""));
-        Console.WriteLine($"managed heap per activation ({count:N0} activations, after full GCs):");
-        Console.WriteLine($"  echo grain (Orleans only):                  {echo:N0} B");
-        Console.WriteLine($"  presence grain, one resource online (R1):  {user:N0} B");
+        return new Result(count, echo, user);
+    }
+
+    public static void Print(Result result)
+    {
+        Console.WriteLine($"managed heap per activation ({result.Count:N0} activations, after full GCs):");
+        Console.WriteLine($"  echo grain (Orleans only):                  {result.EchoBytes:N0} B");
+        Console.WriteLine($"  presence grain, one resource online (R1):  {result.UserBytes:N0} B");
     }
 
     private static async Task<double> MeasureAsync(int count, Func<int, Task> activate)

@@ -25,7 +25,7 @@ internal static class BenchCommands
           mem-sockets --id ID --name N --url U --token T --pid P --out F --sockets N [--hold SECONDS]
           fanout      --id ID --name N --url U --token T --pid P --out F --subscribers N [--rate 2 --changes 20 --broadcast --ws-urls U1,U2 --silo-pids P1,P2 --sockets-per-process N]
           fanout-receivers  (started by fanout itself past one process's open-files limit)
-          report      --in F --json F [--mode quick|full --storage memory|postgres]
+          report      --in F --json F [--mode quick|full --storage memory|postgres --commit SHA --dirty true|false]
         """;
 
     public static async Task<int> RunAsync(string[] args)

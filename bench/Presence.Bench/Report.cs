@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace Presence.Orleans.Bench;
 
-/// <summary>Turns the run's result lines into the markdown table (stdout) and bench/results/latest.json.</summary>
+/// <summary>
+/// Turns the run's result lines into the markdown table (stdout) and bench/results/latest.json, stamped with the commit
+/// measured (<see cref="SourceRevision"/>).
+/// </summary>
 internal static class Report
 {
     private const string BaselineId = "baseline";
@@ -31,6 +34,9 @@ internal static class Report
         var machine = Machine();
         var mode = options.Get("mode", "full");
         var storage = options.Get("storage", "memory");
+        var json = options.Get("json", "");
+        var revision = SourceRevision.From(options.Get("commit", ""), options.Get("dirty", ""),
+            json.Length > 0 ? Path.GetDirectoryName(Path.GetFullPath(json))! : Environment.CurrentDirectory);
 
         var (prefix, column) = Comparisons.FirstOrDefault(c => results.Any(r => r.Id.StartsWith(c.Prefix, StringComparison.Ordinal)));
         var compared = prefix is not null;
@@ -38,7 +44,7 @@ internal static class Report
         var byId = results.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.Last());
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine["description"]}; mode: {mode}; storage: {storage}.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine["description"]}; mode: {mode}; storage: {storage}; {revision.Describe()}.");
         table.AppendLine();
         table.AppendLine(compared
             ? $"| scenario | throughput | p50 | p99 | ratio to baseline | {column} | peak RSS (process under load) | result |"
@@ -63,6 +69,9 @@ internal static class Report
         var document = new Dictionary<string, object?>
         {
             ["generated_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            // The code measured: git rev-parse HEAD when the run started, and whether uncommitted changes were built too.
+            ["commit"] = revision.Commit,
+            ["dirty"] = revision.Dirty,
             ["mode"] = mode,
             ["storage"] = storage,
             ["machine"] = machine,
@@ -72,7 +81,6 @@ internal static class Report
             ["results"] = results,
             ["markdown"] = table.ToString(),
         };
-        var json = options.Get("json", "");
         if (json.Length > 0)
             File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions(ScenarioResult.JsonOptions) { WriteIndented = true }) + "\n");
         return results.Any(r => r.Status == ScenarioResult.Failed) ? 1 : 0;

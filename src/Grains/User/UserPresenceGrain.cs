@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,6 +52,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
     private SubscriptionBook _subscriptions = null!;
     private WatcherBook _watchers = null!;
     private PresenceGauges _gauges = null!;
+    private UserGrainCalls _calls = null!;
 
     /// <summary>A change is being written: snapshots meanwhile (read by interleaved calls) are not published locally.</summary>
     private bool _committing;
@@ -98,6 +98,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         _subscriptions = new SubscriptionBook(_user.Username, _limits.MaxSubscriptionsPerUser, _limits.MaxPageSize);
         _watchers = new WatcherBook(_limits.MaxSubscribersPerUser, GrainIdentityComparer.Instance);
         _gauges = new PresenceGauges(_app.Name);
+        _calls = new UserGrainCalls(GrainFactory, _app, _user.Username, _grainKey, _logger);
 
         var subscriptions = _subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
         var watchers = _subscriptionTable.ReadByTargetAsync(_grainKey, cancellationToken);
@@ -123,7 +124,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         foreach (var device in _devices.Observers)
             _ = device.OnSessionEnded(SessionEndReason.Deactivated);
         foreach (var watcher in _watchers.Connected)
-            _ = Protocol(watcher).TargetResetAsync(_user.Username);
+            _ = _calls.User(watcher).TargetResetAsync(_user.Username);
         _gauges.Withdraw();
         _localSnapshots.Remove(_user);
         _publishedSnapshot = null;
@@ -216,41 +217,8 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         var now = NowSeconds();
         var expiresAt = now + expirySeconds;
 
-        // Each target's key is made once, for its call and its row; one resume for all the answers.
-        var keys = new string[targets.Count];
-        var calls = new ValueTask<WatchResult>[targets.Count];
-        var request = WatchRequestUntil(expiresAt);
-        for (var i = 0; i < targets.Count; i++)
-        {
-            keys[i] = _app.Prefix + targets[i];
-            calls[i] = StringKeyedGrains<IUserPresenceProtocol>.Get(GrainFactory, keys[i]).AdmitWatcherAsync(request);
-        }
-        await GrainCallBatch.WhenAllCompleted(calls);
-        var accepted = new Dictionary<string, PresenceSnapshot>(calls.Length, StringComparer.Ordinal);
-        var failed = new List<string>();
-        Exception? error = null;
-        for (var i = 0; i < calls.Length; i++)
-        {
-            try
-            {
-                var answer = calls[i].Result;
-                if (answer.Accepted)
-                    accepted[targets[i]] = answer.Presence;
-                else
-                    failed.Add(targets[i]);
-            }
-            catch (Exception ex)
-            {
-                error ??= ex;
-                _logger.LogTargetCallFailed(ex, _grainKey, targets[i]);
-            }
-        }
-        if (error is not null)
-        {
-            await RestoreTargetsAsync(accepted.Keys);
-            ExceptionDispatchInfo.Throw(error);
-        }
-
+        var keys = targets.Select(target => _app.Prefix + target).ToArray();
+        var (accepted, failed) = await _calls.AdmitAsync(targets, keys, WatchRequestUntil(expiresAt), RestoreTargetsAsync);
         var plan = _subscriptions.Plan(accepted, expiresAt, now);
         var upserts = new List<SubscriptionRow>(accepted.Count);
         var subscribed = new List<SubscribedPresence>(accepted.Count);
@@ -280,7 +248,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         // Rows are gone: tell our devices, then the targets; then the wake-ups follow the new earliest expiry.
         OnSubscriptionsEnded(plan.Expired, SubscriptionEndReason.Expired);
         OnSubscriptionsEnded(plan.Evicted, SubscriptionEndReason.Evicted);
-        await ReleaseTargetsAsync(plan.Ended);
+        await _calls.ReleaseAsync(plan.Ended);
         Reschedule();
         await _wakeUpTriggers.SyncReminderAsync();
 
@@ -304,7 +272,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
             return;
         _subscriptions.Remove(targets);
         PresenceMetrics.SubscriptionsEndedBy(targets.Count, "unsubscribed");
-        await ReleaseTargetsAsync(targets);
+        await _calls.ReleaseAsync(targets);
         Reschedule();
         await _wakeUpTriggers.SyncReminderAsync();
         _logger.LogUnsubscribed(_grainKey, targets.Count);
@@ -322,7 +290,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         await WriteSubscriptionRowsAsync([], expired.Select(RowKey).ToList());
         _subscriptions.Remove(expired);
         OnSubscriptionsEnded(expired, SubscriptionEndReason.Expired);
-        await ReleaseTargetsAsync(expired);
+        await _calls.ReleaseAsync(expired);
     }
 
     /// <summary>Subscriptions ended without the subscriber asking (expired, evicted): the connected devices are told.</summary>
@@ -356,33 +324,9 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
             await _subscriptionTable.WriteAsync(upserts, deletes, CancellationToken.None);
     }
 
-    /// <summary>Tells targets we no longer watch them. A failure only leaves a watcher that dies at its expiry.</summary>
-    private Task ReleaseTargetsAsync(IEnumerable<string> targets) =>
-        AwaitEachAsync(targets.Select(target => (target, Protocol(target).RemoveWatcherAsync(_user.Username))).ToList());
-
-    /// <summary>
-    /// Undoes a subscribe that could not complete: targets go back to the expiry they had, or forget us. Best effort; a
-    /// leftover dies at its expiry.
-    /// </summary>
+    /// <summary>Undoes a subscribe that could not complete: targets go back to the expiry they had, or forget us (best effort).</summary>
     private Task RestoreTargetsAsync(IEnumerable<string> targets) =>
-        AwaitEachAsync(targets.Select(target => (target, _subscriptions.TryGetExpiry(target, out var previous)
-            ? Protocol(target).AdmitWatcherAsync(WatchRequestUntil(previous)).AsTask()
-            : Protocol(target).RemoveWatcherAsync(_user.Username))).ToList());
-
-    private async Task AwaitEachAsync(List<(string Target, Task Call)> calls)
-    {
-        foreach (var (target, call) in calls)
-        {
-            try
-            {
-                await call;
-            }
-            catch (Exception ex)
-            {
-                _logger.LogTargetCallFailed(ex, _grainKey, target);
-            }
-        }
-    }
+        _calls.RestoreAsync(targets, target => _subscriptions.TryGetExpiry(target, out var previous) ? WatchRequestUntil(previous) : null);
 
     /// <summary>What this user tells a target it watches until <paramref name="expiresAt"/>, with where its devices are.</summary>
     private WatchRequest WatchRequestUntil(long expiresAt) =>
@@ -461,10 +405,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         foreach (var device in _devices.Observers)
             _ = device.OnPresenceChanged(snapshot);
         var plan = _watchers.PlanFanOut(NowSeconds(), _limits.MaxWatchersPerDelivery);
-        foreach (var (hub, watchers) in plan.HubDeliveries)
-            _ = hub.OnPresenceChanged(new HubDelivery(_user.Org, _user.App, snapshot, watchers));
-        foreach (var watcher in plan.ThroughGrains)
-            _ = Protocol(watcher).DeliverPresenceAsync(snapshot); // which checks its own subscription again
+        _calls.Deliver(snapshot, plan);
         if (plan.EndedCount > 0)
             UpdateKeepAlive();
         _logger.LogFannedOut(_grainKey, snapshot.Version, _watchers.ConnectedCount);
@@ -480,7 +421,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
                 _ = hub.OnPresenceChanged(delivery);
         }
         else
-            _ = Protocol(watcher).DeliverPresenceAsync(snapshot);
+            _ = _calls.User(watcher).DeliverPresenceAsync(snapshot);
     }
 
     public Task DeliverPresenceAsync(PresenceSnapshot presence)
@@ -490,7 +431,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         if (_devices.Count == 0)
         {
             // The target thinks we are connected (we lost our activation, or a notice was lost): correct it.
-            _ = Protocol(target).WatcherConnectionChangedAsync(_user.Username, false, _devices.NextEpoch());
+            _ = _calls.User(target).WatcherConnectionChangedAsync(_user.Username, false, _devices.NextEpoch());
             return Task.CompletedTask;
         }
         switch (_subscriptions.Accept(target, presence.Version, NowSeconds()))
@@ -500,7 +441,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
                     _ = device.OnPresenceChanged(presence);
                 break;
             case DeliveryVerdict.NotSubscribed:
-                _ = Protocol(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row
+                _ = _calls.User(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row
                 break;
         }
         return Task.CompletedTask;
@@ -510,7 +451,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
     {
         var name = ExpiryEntries.Normalize(target);
         if (_devices.Count > 0 && _subscriptions.IsLive(name, NowSeconds()))
-            _ = Protocol(name).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
+            _ = _calls.User(name).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
         return Task.CompletedTask;
     }
 
@@ -597,8 +538,7 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
             return;
         if (change.ConnectionChanged && !change.Connected)
             _subscriptions.ForgetForwarded();
-        foreach (var target in _subscriptions.LiveTargets(NowSeconds()))
-            _ = Protocol(target).WatcherConnectionChangedAsync(_user.Username, change.Connected, _devices.ConnectionEpoch, change.Resync, _devices.AnnouncedHubs);
+        _calls.AnnounceConnection(_subscriptions.LiveTargets(NowSeconds()), change.Connected, _devices.ConnectionEpoch, change.Resync, _devices.AnnouncedHubs);
         if (change.ConnectionChanged)
         {
             UpdateKeepAlive();
@@ -746,8 +686,6 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
     // ---- Helpers ----
 
     private long NowSeconds() => _clock.GetUtcNow().ToUnixTimeSeconds();
-
-    private IUserPresenceProtocol Protocol(string username) => StringKeyedGrains<IUserPresenceProtocol>.Get(GrainFactory, _app.Prefix + username);
 
     private SubscriptionKey RowKey(string target) => new(_grainKey, _app.Prefix + target);
 

@@ -10,8 +10,9 @@ public static class AdminServiceCollectionExtensions
 {
     /// <summary>
     /// The operator credential (<c>Presence:Admin</c>, validated at start, the development default in Development), its
-    /// authentication scheme and policy (<see cref="PresencePolicies.Operator"/>), and what the admin routes need. Map the routes with <see cref="AdminApi.MapAdminApi"/>; guard other admin endpoints
-    /// (a silo's dashboard) with <see cref="AdminApi.RequirePresenceAdmin{TBuilder}"/>.
+    /// authentication scheme and policy (<see cref="PresencePolicies.Operator"/>), and what the admin routes need. Map the
+    /// routes with <see cref="AdminApi.MapAdminApi"/>; guard other admin endpoints (a silo's dashboard) with
+    /// <see cref="AdminApi.RequirePresenceAdmin{TBuilder}"/>.
     /// </summary>
     public static IServiceCollection AddPresenceAdmin(this IServiceCollection services)
     {

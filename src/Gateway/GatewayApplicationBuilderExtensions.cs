@@ -13,7 +13,8 @@ public static class GatewayApplicationBuilderExtensions
     /// <summary>
     /// Adds the middleware that gives every failure Easemob's error body: the exception handler
     /// (503 for storage, 400/413 for bad requests, 500 otherwise) and status-code pages (404
-    /// <c>service_resource_not_found</c> for unknown routes, 405 for a wrong method). Call it before
+    /// <c>service_resource_not_found</c> for unknown routes, 405 for a wrong method), then authentication and
+    /// authorization (whose schemes answer 401/403/404 in the same body). Call it before
     /// <see cref="MapPresenceGateway"/>; being added after the implicit developer exception page, it
     /// answers the same way in every environment.
     /// </summary>
@@ -35,6 +36,9 @@ public static class GatewayApplicationBuilderExtensions
                 : EasemobError.ServiceUnavailable().ExecuteAsync(context));
         // Keep-alive settings are per connection (Presence:WebSocket), set when each socket is accepted.
         app.UseWebSockets();
+        // Explicit, so that the host does not add them itself ahead of the middleware above.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.Properties[MiddlewareMarker] = true;
         return app;
     }

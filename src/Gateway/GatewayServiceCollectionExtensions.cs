@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +23,7 @@ public static class GatewayServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the gateway's services: apps and tokens (<c>Presence:Apps</c>), rate limits
+    /// Adds the gateway's services: apps and tokens (<c>Presence:Apps</c>, the token scheme and its policies), rate limits
     /// (<c>Presence:RateLimits</c>), limits (<c>Presence:Limits</c>), real-time connections
     /// (<c>Presence:WebSocket</c>), the Easemob error body for every
     /// failure, source-generated JSON, health checks and the OpenAPI document. Options are validated at
@@ -51,6 +53,22 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<PresenceConnectionRegistry>());
         services.TryAddSingleton<PresenceHub>();
         services.AddPresenceAdmin();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, PresenceTokenHandler>(PresenceAuthenticationSchemes.Token, configureOptions: null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PresencePolicies.Token, static policy => policy
+                .AddAuthenticationSchemes(PresenceAuthenticationSchemes.Token)
+                .RequireAuthenticatedUser())
+            .AddPolicy(PresencePolicies.SelfOrApp, static policy => policy
+                .AddAuthenticationSchemes(PresenceAuthenticationSchemes.Token)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new SelfOrAppRequirement()))
+            .AddPolicy(PresencePolicies.SocketUser, static policy => policy
+                .AddAuthenticationSchemes(PresenceAuthenticationSchemes.Token)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new SocketUserRequirement()));
+        // Replaces the default (registered with TryAdd by AddAuthorization), which would answer a 403 without a body.
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, PresenceAuthorizationResultHandler>());
 
         services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddExceptionHandler<PresenceExceptionHandler>();

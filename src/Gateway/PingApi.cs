@@ -7,7 +7,7 @@ namespace Presence.Orleans.Gateway;
 
 /// <summary>
 /// <c>GET /{org}/{app}/ping</c>: an authenticated no-op, the baseline of the benchmarks (bench/run.sh). It
-/// passes the same filters as the presence routes — app lookup, token check, rate limit (route name
+/// passes the same checks as the presence routes — app lookup and token check (the token scheme), rate limit (route name
 /// <c>Ping</c>) — and answers <c>{"result":"ok"}</c> through the same JSON context, but calls no grain: what
 /// a presence route costs beyond it is the runtime's and the grain's.
 /// </summary>
@@ -20,8 +20,7 @@ internal static class PingApi
             .WithTags("Diagnostics")
             .WithName(RouteName)
             .WithSummary("Authenticated no-op: token check and {\"result\":\"ok\"}, no grain call")
-            .AddEndpointFilter<AppEndpointFilter>()
-            .AddEndpointFilter<AuthenticationEndpointFilter>()
+            .RequireAuthorization(PresencePolicies.Token)
             .AddEndpointFilter<RateLimitEndpointFilter>();
 
     internal static Ok<ResultResponse> Ping() => TypedResults.Ok(ResultResponse.Ok);

@@ -8,7 +8,7 @@ namespace Presence.Orleans.Gateway;
 
 /// <summary>
 /// The read-only admin routes under <c>/admin</c>, served by silos and gateways alike. Every one requires the operator
-/// credential (<see cref="AdminEndpointFilter"/>); none is rate limited per app or listed in the OpenAPI document.
+/// credential (<see cref="PresencePolicies.Operator"/>); none is rate limited per app or listed in the OpenAPI document.
 /// </summary>
 public static class AdminApi
 {
@@ -29,7 +29,7 @@ public static class AdminApi
 
     /// <summary>Requires the operator credential on these endpoints (admin off: 404; no or a wrong credential: 401).</summary>
     public static TBuilder RequirePresenceAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter<TBuilder, AdminEndpointFilter>();
+        builder.RequireAuthorization(PresencePolicies.Operator);
 
     internal static async Task<Ok<AdminClusterResponse>> GetClusterAsync(AdminClusterReader reader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reader.ReadAsync(cancellationToken));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,9 +9,10 @@ namespace Presence.Orleans.Gateway;
 public static class AdminServiceCollectionExtensions
 {
     /// <summary>
-    /// The operator credential (<c>Presence:Admin</c>, validated at start, the development default in Development) and
-    /// what the admin routes need. Map the routes with <see cref="AdminApi.MapAdminApi"/>; guard other admin endpoints
-    /// (a silo's dashboard) with <see cref="AdminApi.RequirePresenceAdmin{TBuilder}"/>.
+    /// The operator credential (<c>Presence:Admin</c>, validated at start, the development default in Development), its
+    /// authentication scheme and policy (<see cref="PresencePolicies.Operator"/>), and what the admin routes need. Map the
+    /// routes with <see cref="AdminApi.MapAdminApi"/>; guard other admin endpoints (a silo's dashboard) with
+    /// <see cref="AdminApi.RequirePresenceAdmin{TBuilder}"/>.
     /// </summary>
     public static IServiceCollection AddPresenceAdmin(this IServiceCollection services)
     {
@@ -19,6 +21,12 @@ public static class AdminServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceAdminOptions>, PresenceAdminOptionsValidator>());
         services.TryAddSingleton<AdminCredentials>();
         services.TryAddSingleton<AdminClusterReader>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(PresenceAuthenticationSchemes.Operator, configureOptions: null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PresencePolicies.Operator, static policy => policy
+                .AddAuthenticationSchemes(PresenceAuthenticationSchemes.Operator)
+                .RequireRole(PresenceClaimTypes.OperatorRole));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdminStartupLogger>());
         return services;
     }

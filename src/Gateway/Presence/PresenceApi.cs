@@ -20,8 +20,7 @@ internal static class PresenceApi
     {
         var api = endpoints.MapGroup("/{org}/{app}/users/{username}/presence")
             .WithTags("Presence")
-            .AddEndpointFilter<AppEndpointFilter>()
-            .AddEndpointFilter<AuthenticationEndpointFilter>()
+            .RequireAuthorization(PresencePolicies.SelfOrApp)
             .AddEndpointFilter<RateLimitEndpointFilter>();
 
         api.MapPost("/{resource}/{status}", SetPresenceAsync)

@@ -12,7 +12,7 @@ internal sealed partial class RateLimitEndpointFilter(PresenceRateLimiter limite
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var httpContext = context.HttpContext;
-        var app = httpContext.Features.GetRequiredFeature<PresenceCaller>().App;
+        var app = httpContext.Features.GetRequiredFeature<PresenceAppFeature>().App;
         var route = httpContext.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
         if (!limiter.TryAcquire(new RateLimitKey(app.Key, route), out var retryAfter))
         {

@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -12,14 +11,13 @@ namespace Presence.Orleans.Gateway;
 
 /// <summary>
 /// <c>GET /{org}/{app}/ws?resource={resource}</c> (SPEC §4): a device's real-time connection. Everything that can
-/// be refused is refused before the upgrade, with the Easemob error body: unknown app 404, missing or bad token
-/// 401, an app token or another user's 403, a bad resource or a plain HTTP request 400, storage down 503.
+/// be refused is refused before the upgrade, with the Easemob error body: unknown app 404, over the app's rate limit 429,
+/// missing or bad token 401, an app token or another user's 403 (<see cref="PresencePolicies.SocketUser"/>), a bad
+/// resource or a plain HTTP request 400, storage down 503.
 /// </summary>
 internal static partial class PresenceSocketApi
 {
-    internal const string AccessTokenQuery = "access_token";
     internal const string ResourceQuery = "resource";
-    internal const string UsernameQuery = "username";
     internal const string TimingQuery = "timing";
 
     public static RouteHandlerBuilder MapPresenceSocket(this IEndpointRouteBuilder endpoints) =>
@@ -27,21 +25,18 @@ internal static partial class PresenceSocketApi
             .WithTags("Real time")
             .WithName("ConnectSocket")
             .WithSummary("Opens a device's WebSocket (user token in Authorization or access_token): logs the resource in, pushes presence events")
+            .WithMetadata(AccessTokenQueryMetadata.Instance)
             .AddEndpointFilter<AppEndpointFilter>()
-            .AddEndpointFilter<RateLimitEndpointFilter>();
+            .AddEndpointFilter<RateLimitEndpointFilter>()
+            .AddEndpointFilter(new AuthorizationEndpointFilter(PresencePolicies.SocketUser));
 
     internal static async Task<Results<EmptyHttpResult, EasemobError>> ConnectAsync(
         string org, string app, [AsParameters] PresenceSocketServices services)
     {
         var context = services.Context;
         var request = context.Request;
-        var caller = context.Features.GetRequiredFeature<PresenceCaller>();
-        if (!TryReadToken(request, services.Tokens, caller.App, out var token))
-            return EasemobError.Unauthorized();
-        if (token.Kind != TokenKind.User)
-            return EasemobError.Forbidden("A user token is required to connect");
-        if (request.Query[UsernameQuery] is { Count: > 0 } claimed && (claimed.Count > 1 || !token.MayActAs(claimed[0] ?? "")))
-            return EasemobError.Forbidden("A user token may act only as its own user");
+        var token = context.User.GetPresenceToken()
+            ?? throw new InvalidOperationException($"The socket route runs behind the {PresencePolicies.SocketUser} policy.");
         var resource = request.Query[ResourceQuery] is { Count: 1 } values ? values[0] : null;
         if (!PresenceValidation.IsValidResource(resource))
             return EasemobError.IllegalArgument("resource is not legal: 1-64 characters of A-Z a-z 0-9 _ -");
@@ -113,15 +108,6 @@ internal static partial class PresenceSocketApi
             LogDisconnected(logger, user.ToString(), resource!, connection.LoggedOut, connection.EndReason);
         }
         return TypedResults.Empty;
-    }
-
-    /// <summary>A valid token of this app from <c>Authorization: Bearer</c>, or else from <c>access_token</c> (browsers cannot set headers).</summary>
-    private static bool TryReadToken(HttpRequest request, TokenService tokens, PresenceApp app, out AccessToken token)
-    {
-        token = null!;
-        if (BearerToken.TryRead(request, out var header))
-            return tokens.TryValidate(app, header, out token!);
-        return request.Query[AccessTokenQuery] is { Count: 1 } query && tokens.TryValidate(app, query[0], out token!);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{User}/{Resource}: connected")]

@@ -10,7 +10,6 @@ internal readonly record struct PresenceSocketServices(
     HttpContext Context,
     IGrainFactory Grains,
     ILocalPresenceSnapshots LocalSnapshots,
-    TokenService Tokens,
     IOptions<PresenceLimits> Limits,
     IOptions<PresenceSocketOptions> Options,
     PresenceConnectionRegistry Connections,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,7 +28,7 @@ internal static partial class TokenApi
     internal static async Task<Results<Ok<AppTokenResponse>, Ok<UserTokenResponse>, EasemobError>> IssueTokenAsync(
         HttpRequest request, TokenService tokens, IOptions<PresenceLimits> limits, ILoggerFactory loggerFactory)
     {
-        var app = request.HttpContext.Features.GetRequiredFeature<PresenceCaller>().App;
+        var app = request.HttpContext.Features.GetRequiredFeature<PresenceAppFeature>().App;
         var (body, bodyError) = await JsonRequestBody.ReadAsync(request, GatewayJsonContext.Default.TokenRequest, limits.Value.MaxRequestBodyBytes);
         if (bodyError is not null)
             return bodyError;
@@ -53,8 +54,10 @@ internal static partial class TokenApi
             return TypedResults.Ok(new AppTokenResponse(appToken, expiresIn, app.ApplicationId.ToString()));
         }
 
-        // inherit: an app token of this app vouches for the user.
-        if (!BearerToken.TryRead(request, out var text) || !tokens.TryValidate(app, text, out var caller))
+        // inherit: an app token of this app vouches for the user. Authenticated here, not by a policy: client_credentials
+        // needs no token, and a bad body is answered before a missing token.
+        var authentication = await request.HttpContext.AuthenticateAsync(PresenceAuthenticationSchemes.Token);
+        if (authentication.Principal?.GetPresenceToken() is not { } caller)
             return EasemobError.Unauthorized();
         if (caller.Kind != TokenKind.App)
             return EasemobError.Forbidden("Only an app token may issue user tokens");

@@ -62,7 +62,7 @@ internal sealed partial class PostgresSchemaInitializer(
             await transaction.CommitAsync(cancellationToken);
             database.Succeeded();
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, cancellationToken))
+        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
         {
             throw database.Unavailable(exception, "applying the schema");
         }

@@ -12,7 +12,6 @@ public static class SiloHostingExtensions
 {
     private const string NpgsqlInvariant = PresenceClusterOptions.NpgsqlInvariant;
     private const string StockStorageName = "postgres";
-    private const string GroupCommitStorageName = "postgres-group-commit";
 
     /// <summary>
     /// Makes this host an Orleans silo running the presence grains (see <see cref="AddPresence"/>), clustered by
@@ -128,34 +127,48 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// Grain storage (System.Text.Json) and Orleans' ADO.NET reminders on our pooled data source. The storage is
-    /// <paramref name="grainStorage"/>: ours with group commit (<see cref="GroupCommitGrainStorage"/>) or Orleans' stock
-    /// ADO.NET one, registered as the default provider through <see cref="OutageAwareGrainStorage"/>, which only translates outages.
+    /// <paramref name="grainStorage"/>: ours with group commit (<see cref="GroupCommitGrainStorage"/>), or Orleans' stock
+    /// ADO.NET one behind <see cref="OutageAwareGrainStorage"/>, registered as the default provider. The reminder table is
+    /// behind <see cref="OutageAwareReminderTable"/>. Each thus translates storage errors where a grain's call returns.
     /// </summary>
     private static void UsePostgresStorage(ISiloBuilder silo, GrainStorageProvider grainStorage)
     {
         silo.UseSystemTextJsonGrainStorageSerializer();
-        string inner;
         switch (grainStorage)
         {
             case GrainStorageProvider.GroupCommit:
-                silo.AddGroupCommitGrainStorage(inner = GroupCommitStorageName);
+                silo.AddGroupCommitGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
                 break;
             case GrainStorageProvider.AdoNet:
-                silo.AddAdoNetGrainStorage(inner = StockStorageName, o => o.Configure<PostgresDatabase>((options, database) =>
+                silo.AddAdoNetGrainStorage(StockStorageName, o => o.Configure<PostgresDatabase>((options, database) =>
                 {
                     options.Invariant = NpgsqlInvariant;
                     options.DataSource = database.DataSource;
                 }));
+                silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) =>
+                    new OutageAwareGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(StockStorageName), sp.GetRequiredService<PostgresDatabase>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {StorageOptions.SectionName}:GrainStorage '{grainStorage}'. Use GroupCommit or AdoNet.");
         }
-        silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
-            (sp, _) => new OutageAwareGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(inner)));
         silo.UseAdoNetReminderService(o => o.Configure<PostgresDatabase>((options, database) =>
         {
             options.Invariant = NpgsqlInvariant;
             options.DataSource = database.DataSource;
         }));
+        DecorateReminderTable(silo.Services);
+    }
+
+    /// <summary>
+    /// Puts <see cref="OutageAwareReminderTable"/> in front of the <see cref="IReminderTable"/> just registered (Orleans'
+    /// ADO.NET one, internal to Orleans, hence made from its registration).
+    /// </summary>
+    private static void DecorateReminderTable(IServiceCollection services)
+    {
+        var table = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
+        services.Remove(table);
+        services.AddSingleton<IReminderTable>(sp => new OutageAwareReminderTable(
+            (IReminderTable)(table.ImplementationInstance ?? table.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, table.ImplementationType!)),
+            sp.GetRequiredService<PostgresDatabase>()));
     }
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,6 +92,19 @@ public sealed class StorageUnavailableTests
         var token = await client.AppTokenAsync();
 
         using var response = await client.GetPresenceAsync(token, "u1", "u2");
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.InternalServerError, "internal_server_error", "Internal server error");
+    }
+
+    [Fact]
+    public async Task PresenceRoute_Returns500WithErrorBody_WhenTheDatabaseRejectedAStatement()
+    {
+        // What the silo's storage throws for a database error that is no outage: it crosses to the gateway, and is a bug.
+        await using var factory = new FailingGrainCallsFactory(new DataException("PostgreSQL failed (writing rows): 42601: syntax error"));
+        var client = factory.CreateGatewayClient();
+        var token = await client.AppTokenAsync();
+
+        using var response = await client.SetPresenceAsync(token, "u1", "web", "1");
 
         await Api.AssertErrorAsync(response, HttpStatusCode.InternalServerError, "internal_server_error", "Internal server error");
     }

@@ -239,7 +239,7 @@ public sealed class GroupCommitGrainStorageTests(PostgresFixture fixture, ITestO
         {
             _host = host;
             ConnectionString = connectionString;
-            Storage = host.Services.GetRequiredKeyedService<IGrainStorage>("postgres-group-commit");
+            Storage = host.Services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName);
         }
 
         public string ConnectionString { get; }

@@ -18,7 +18,6 @@ public sealed class PostgresRegistrationTests
 {
     private const string ConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Database=none";
     private const string StockStorageName = "postgres";
-    private const string GroupCommitStorageName = "postgres-group-commit";
 
     private static readonly Dictionary<string, string?> Postgres = new()
     {
@@ -27,14 +26,14 @@ public sealed class PostgresRegistrationTests
     };
 
     [Fact]
-    public void PostgresStorage_IsOurGroupCommitStorageBehindTheOutageWrapper_ByDefault_AllOnOneDataSource()
+    public void PostgresStorage_IsOurGroupCommitStorage_ByDefault_AllOnOneDataSource()
     {
         using var host = BuildSilo(Postgres);
         var services = host.Services;
         var database = services.GetRequiredService<PostgresDatabase>();
 
-        Assert.IsType<OutageAwareGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName));
-        Assert.IsType<GroupCommitGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(GroupCommitStorageName));
+        // It translates storage errors itself: no wrapper.
+        Assert.IsType<GroupCommitGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName));
         Assert.Null(services.GetKeyedService<IGrainStorage>(StockStorageName));
         var options = services.GetRequiredService<IOptions<GroupCommitOptions>>().Value;
         Assert.Equal((128, 4), (options.MaxBatchSize, options.Flushers));
@@ -52,7 +51,6 @@ public sealed class PostgresRegistrationTests
         var storage = services.GetRequiredKeyedService<IGrainStorage>(UserPresenceGrain.StorageName);
         Assert.IsType<OutageAwareGrainStorage>(storage);
         Assert.IsType<AdoNetGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(StockStorageName));
-        Assert.Null(services.GetKeyedService<IGrainStorage>(GroupCommitStorageName));
         var storageOptions = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StockStorageName);
         Assert.Equal("Npgsql", storageOptions.Invariant);
         Assert.Same(database.DataSource, storageOptions.DataSource);
@@ -75,7 +73,7 @@ public sealed class PostgresRegistrationTests
     }
 
     [Theory]
-    [InlineData("groupcommit", typeof(GroupCommitGrainStorage), GroupCommitStorageName)]
+    [InlineData("groupcommit", typeof(GroupCommitGrainStorage), UserPresenceGrain.StorageName)]
     [InlineData("ADONET", typeof(AdoNetGrainStorage), StockStorageName)]
     public void GrainStorage_IsReadIgnoringCase(string value, Type provider, string name)
     {
@@ -95,7 +93,8 @@ public sealed class PostgresRegistrationTests
 
     private static void AssertRemindersRowsAndSchemaOn(IServiceProvider services, PostgresDatabase database)
     {
-        Assert.Equal("AdoNetReminderTable", services.GetRequiredService<IReminderTable>().GetType().Name);
+        var reminders = Assert.IsType<OutageAwareReminderTable>(services.GetRequiredService<IReminderTable>());
+        Assert.Equal("AdoNetReminderTable", reminders.Inner.GetType().Name);
         var reminderOptions = services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value;
         Assert.Equal("Npgsql", reminderOptions.Invariant);
         Assert.Same(database.DataSource, reminderOptions.DataSource);

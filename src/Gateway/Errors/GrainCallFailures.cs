@@ -1,22 +1,30 @@
-using System.Data.Common;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// The one rule for which grain-call failures mean "try again later" (answered 503) rather than a bug (500):
-/// storage outages, timeouts, and the cluster's own failures (a silo died or is stopping, a message was rejected,
-/// a stale activation was fenced). None of them is caused by what a client sent.
+/// The one rule for which grain-call failures mean "try again later" (answered 503) rather than a bug (500): named types
+/// only, each caused by no client. Anything else, an unexpected exception included, is a 500.
 /// </summary>
 internal static class GrainCallFailures
 {
+    /// <summary>
+    /// True when <paramref name="exception"/> or one it wraps is a storage outage (<see cref="StorageUnavailableException"/>,
+    /// the one type the silo's storage throws for it; Orleans wraps it when an activation could not load its state), a
+    /// timeout, or the cluster's own failure: a silo died or is stopping or a message was rejected
+    /// (<see cref="OrleansMessageRejectionException"/>, <see cref="SiloUnavailableException"/> among them), a connection
+    /// to a silo failed or a gateway was too busy, or a stale activation was fenced (<see cref="InconsistentStateException"/>,
+    /// which Orleans deactivates; see <see cref="IsRetryable"/>).
+    /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current is StorageUnavailableException or TimeoutException or DbException or OrleansException)
+            if (current is StorageUnavailableException or TimeoutException or OrleansMessageRejectionException
+                or ConnectionFailedException or GatewayTooBusyException or InconsistentStateException)
                 return true;
         }
         return false;

@@ -56,7 +56,7 @@ public static class PresenceMetrics
         "presence.rate_limit.rejections", "{request}", "Requests refused with 429, by route (http.route; socket operations as ws:{op}).");
 
     private static readonly Counter<long> StorageErrors = Meter.CreateCounter<long>(
-        "presence.storage.errors", "{error}", "Storage operations that failed (the client got a 503), by operation (presence.operation: reading, writing or clearing grain state through Orleans' provider; postgres for our own commands).");
+        "presence.storage.errors", "{error}", "Storage operations that failed for an outage (the client got a 503), by backend (presence.operation: postgres, for grain state, subscription rows and reminders alike).");
 
     static PresenceMetrics()
     {

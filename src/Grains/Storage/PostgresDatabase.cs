@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using System.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -7,8 +7,8 @@ using Presence.Orleans.Diagnostics;
 namespace Presence.Orleans.Grains;
 
 /// <summary>
-/// The one <see cref="NpgsqlDataSource"/> (connection pool) our PostgreSQL code shares, and the
-/// rule that turns "PostgreSQL cannot be reached or did not answer in time" into <see cref="StorageUnavailableException"/>.
+/// The one <see cref="NpgsqlDataSource"/> (connection pool) our PostgreSQL code shares, and what that code throws in
+/// place of the driver's exceptions (<see cref="Translate"/>).
 /// </summary>
 public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
 {
@@ -51,29 +51,26 @@ public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
     public int BulkCommandTimeoutSeconds { get; }
 
     /// <summary>
-    /// Whether a failure means the database is out of reach (connection refused or lost, timeout, server
-    /// shutting down or out of resources) rather than a bug or bad data. A cancelled caller is not an outage.
+    /// What a call on this database throws in place of <paramref name="exception"/>, which <see cref="StorageErrors.MustTranslate"/>
+    /// chose: an outage becomes <see cref="StorageUnavailableException"/> (<see cref="Unavailable"/>), a cancellation a plain
+    /// <see cref="OperationCanceledException"/>, and any other database error a <see cref="DataException"/>, logged here:
+    /// a bug, which the gateway answers 500. None carries the driver's exception, which no process can deserialize
+    /// (Orleans finds no codec for Npgsql's types), so each keeps only its message.
     /// </summary>
-    public static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && exception switch
-        {
-            PostgresException postgres => postgres.IsTransient || IsUnavailableState(postgres.SqlState),
-            NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or TimeoutException or IOException,
-            SocketException or TimeoutException or IOException => true,
-            _ => false,
-        };
-
-    // 08: connection exception; 53: insufficient resources; 57P0x: shutdown / cannot connect now;
-    // 57014: statement cancelled by our command timeout or the server's statement_timeout.
-    private static bool IsUnavailableState(string sqlState) =>
-        sqlState.StartsWith("08", StringComparison.Ordinal)
-        || sqlState.StartsWith("53", StringComparison.Ordinal)
-        || sqlState.StartsWith("57P0", StringComparison.Ordinal)
-        || sqlState == PostgresErrorCodes.QueryCanceled;
+    public Exception Translate(Exception exception, string operation)
+    {
+        if (StorageErrors.IsUnavailable(exception))
+            return Unavailable(exception, operation);
+        if (exception is OperationCanceledException cancelled)
+            return new OperationCanceledException(cancelled.Message, cancelled.CancellationToken);
+        LogFailed(exception, operation);
+        return new DataException($"PostgreSQL failed ({operation}): {exception.Message}");
+    }
 
     /// <summary>
-    /// Wraps an outage. Idle pooled connections are dropped too: after a server restart they are all dead,
-    /// and without this each would fail one more call once the server is back.
+    /// Says an outage (see <see cref="StorageErrors.IsUnavailable"/>) as <see cref="StorageUnavailableException"/>, logged
+    /// once per outage. Idle pooled connections are dropped too: after a server restart they are all dead, and without
+    /// this each would fail one more call once the server is back.
     /// </summary>
     public StorageUnavailableException Unavailable(Exception exception, string operation)
     {
@@ -85,7 +82,7 @@ public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
             _unavailable = true;
             LogUnavailable(exception, operation);
         }
-        return new StorageUnavailableException($"PostgreSQL is unavailable ({operation}): {exception.Message}", exception);
+        return new StorageUnavailableException($"PostgreSQL is unavailable ({operation}): {exception.Message}");
     }
 
     /// <summary>Notes a successful round trip; the first one after an outage is logged.</summary>
@@ -106,6 +103,9 @@ public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL is unavailable ({Operation}); storage calls fail until it returns")]
     private partial void LogUnavailable(Exception exception, string operation);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL failed ({Operation}), and not for an outage")]
+    private partial void LogFailed(Exception exception, string operation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL is reachable again")]
     private partial void LogAvailableAgain();

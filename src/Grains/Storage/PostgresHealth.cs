@@ -25,7 +25,7 @@ public sealed class PostgresHealth : IStorageHealth
             await command.ExecuteScalarAsync(cancellationToken);
             _database.Succeeded();
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, cancellationToken))
+        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
         {
             throw _database.Unavailable(exception, "ping");
         }

@@ -6,6 +6,7 @@ namespace Presence.Orleans.Grains;
 /// Subscription rows in <c>presence_subscriptions</c>, keyed by (subscriber, target) and indexed by target.
 /// A write sends its deletes and upserts as arrays in one batch: one round trip whatever the row count, and
 /// all or nothing (a batch without an explicit transaction runs in one implicit transaction).
+/// Grains call it directly: no Npgsql exception leaves it (<see cref="PostgresDatabase.Translate"/>).
 /// </summary>
 internal sealed class PostgresSubscriptionTable(PostgresDatabase database) : ISubscriptionTable
 {
@@ -74,9 +75,9 @@ internal sealed class PostgresSubscriptionTable(PostgresDatabase database) : ISu
             await batch.ExecuteNonQueryAsync(cancellationToken);
             database.Succeeded();
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, cancellationToken))
+        catch (Exception exception) when (StorageErrors.MustTranslate(exception))
         {
-            throw database.Unavailable(exception, $"writing {rows.Count} subscriptions and deleting {removed.Count}");
+            throw database.Translate(exception, $"writing {rows.Count} subscriptions and deleting {removed.Count}");
         }
     }
 
@@ -95,9 +96,9 @@ internal sealed class PostgresSubscriptionTable(PostgresDatabase database) : ISu
             database.Succeeded();
             return rows;
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, cancellationToken))
+        catch (Exception exception) when (StorageErrors.MustTranslate(exception))
         {
-            throw database.Unavailable(exception, $"reading subscriptions by {side} {key}");
+            throw database.Translate(exception, $"reading subscriptions by {side} {key}");
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
     /// <summary>
     /// Writes one state row once its transaction committed: the row's new version, or null when the stored version was
     /// not <paramref name="expectedVersion"/> (null: the row must not exist yet). An outage fails with
-    /// <see cref="StorageUnavailableException"/>.
+    /// <see cref="StorageUnavailableException"/>; no Npgsql exception reaches the caller (<see cref="PostgresDatabase.Translate"/>).
     /// </summary>
     public Task<long?> WriteAsync(string grainId, string stateName, long? expectedVersion, byte[] payload)
     {
@@ -116,10 +116,9 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
             written = await ExecuteAsync(batch);
             _database.Succeeded();
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, CancellationToken.None) && !IsConflictBetweenTransactions(exception))
+        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
         {
-            // One exception per caller, without the inner exception: it travels to the caller's process, which cannot
-            // deserialize Npgsql's exceptions.
+            // One exception per caller: one object thrown to many awaiters at once would have its stack trace written by all.
             var unavailable = _database.Unavailable(exception, $"writing the state of {batch.Count} grains");
             foreach (var write in batch)
                 write.Fail(new StorageUnavailableException(unavailable.Message));
@@ -136,7 +135,7 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
         }
         catch (Exception exception)
         {
-            batch[0].Fail(exception);
+            batch[0].Fail(StorageErrors.MustTranslate(exception) ? _database.Translate(exception, $"writing the state of {batch[0].Key.GrainId}") : exception);
             return;
         }
         foreach (var write in batch)
@@ -198,10 +197,6 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
         }
         return written;
     }
-
-    /// <summary>Deadlock or serialization failure: the transaction lost to another one and may be retried at once.</summary>
-    private static bool IsConflictBetweenTransactions(Exception exception) =>
-        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     /// <summary>Stops taking writes and waits until every queued one is answered.</summary>
     public async ValueTask DisposeAsync()

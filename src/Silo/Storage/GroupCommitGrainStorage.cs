@@ -52,9 +52,9 @@ internal sealed class GroupCommitGrainStorage(
             }
             database.Succeeded();
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, CancellationToken.None))
+        catch (Exception exception) when (StorageErrors.MustTranslate(exception))
         {
-            throw Unavailable(exception, $"reading the state of {grainId}");
+            throw database.Translate(exception, $"reading the state of {grainId}");
         }
         grainState.State = payload is null ? CreateState<T>() : serializer.Deserialize<T>(new BinaryData(payload));
         grainState.ETag = ToETag(version);
@@ -90,9 +90,9 @@ internal sealed class GroupCommitGrainStorage(
             version = (long?)await command.ExecuteScalarAsync();
             database.Succeeded();
         }
-        catch (Exception exception) when (PostgresDatabase.IsUnavailable(exception, CancellationToken.None))
+        catch (Exception exception) when (StorageErrors.MustTranslate(exception))
         {
-            throw Unavailable(exception, $"clearing the state of {grainId}");
+            throw database.Translate(exception, $"clearing the state of {grainId}");
         }
         if (version is null)
             throw Conflict("ClearState", stateName, grainId, grainState.ETag);
@@ -109,13 +109,6 @@ internal sealed class GroupCommitGrainStorage(
     }
 
     private T CreateState<T>() => activators.GetActivator<T>().Create();
-
-    /// <summary>
-    /// An outage, logged once and with the pool cleared by <see cref="PostgresDatabase.Unavailable"/>. The exception thrown
-    /// carries no inner exception: it travels to the caller's process, which cannot deserialize Npgsql's exceptions.
-    /// </summary>
-    private StorageUnavailableException Unavailable(Exception exception, string operation) =>
-        new(database.Unavailable(exception, operation).Message);
 
     private static string? ToETag(long? version) => version?.ToString(CultureInfo.InvariantCulture);
 

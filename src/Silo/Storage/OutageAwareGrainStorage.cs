@@ -1,17 +1,15 @@
 using Orleans.Runtime;
 using Orleans.Storage;
 using Presence.Orleans.Grains;
-using Presence.Orleans.Diagnostics;
 
 namespace Presence.Orleans.Silo;
 
 /// <summary>
-/// The PostgreSQL grain storage (ours with group commit, or Orleans' stock ADO.NET one), unchanged, except that a database
-/// outage surfaces as <see cref="StorageUnavailableException"/>, a type every process can deserialize (a gateway has no database driver).
-/// Orleans wraps provider exceptions in an <c>OrleansException</c> (also at activation, where no grain code runs);
-/// ours stays inside as the inner exception, and the grain and the gateway look through the chain.
+/// Orleans' stock ADO.NET grain storage, unchanged, except that what it throws goes through
+/// <see cref="PostgresDatabase.Translate"/>: an outage surfaces as <see cref="StorageUnavailableException"/>, and no Npgsql
+/// exception (which Orleans cannot serialize to the caller) leaves it. Our group commit storage translates on its own.
 /// </summary>
-internal sealed class OutageAwareGrainStorage(IGrainStorage inner) : IGrainStorage
+internal sealed class OutageAwareGrainStorage(IGrainStorage inner, PostgresDatabase database) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         GuardAsync(() => inner.ReadStateAsync(stateName, grainId, grainState), "reading", grainId);
@@ -22,16 +20,15 @@ internal sealed class OutageAwareGrainStorage(IGrainStorage inner) : IGrainStora
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         GuardAsync(() => inner.ClearStateAsync(stateName, grainId, grainState), "clearing", grainId);
 
-    private static async Task GuardAsync(Func<Task> call, string operation, GrainId grainId)
+    private async Task GuardAsync(Func<Task> call, string operation, GrainId grainId)
     {
         try
         {
             await call();
         }
-        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
+        catch (Exception exception) when (StorageErrors.MustTranslate(exception))
         {
-            PresenceMetrics.StorageFailed($"{operation} grain state");
-            throw new StorageUnavailableException($"Storage is unavailable ({operation} the state of {grainId}): {exception.Message}");
+            throw database.Translate(exception, $"{operation} the state of {grainId}");
         }
     }
 }

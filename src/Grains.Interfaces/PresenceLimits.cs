@@ -1,7 +1,7 @@
 namespace Presence.Orleans.Grains;
 
 /// <summary>
-/// Every limit of SPEC §1, §3 and §5 in one place, bound from configuration section
+/// Every limit of docs/api.md#limits in one place, bound from configuration section
 /// <c>Presence:Limits</c>. Defaults are the vendors' (Agora/Easemob).
 /// </summary>
 public sealed class PresenceLimits
@@ -29,7 +29,7 @@ public sealed class PresenceLimits
     /// <summary>Largest page of the subscription list.</summary>
     public int MaxPageSize { get; set; } = 500;
 
-    /// <summary>Maximum request body, in bytes (SPEC §5: 16 KiB).</summary>
+    /// <summary>Maximum request body, in bytes (docs/api.md#limits: 16 KiB).</summary>
     public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
 
     /// <summary>

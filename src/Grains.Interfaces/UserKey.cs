@@ -14,7 +14,7 @@ public readonly record struct UserKey(string Org, string App, string Username)
     private static readonly SearchValues<char> UsernameChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
 
-    /// <summary>A username of SPEC §1: 1–64 bytes of <c>A-Z a-z 0-9 _ - .</c> (all ASCII, so bytes = characters).</summary>
+    /// <summary>A username of docs/api.md#tenants-users-and-resources: 1–64 bytes of <c>A-Z a-z 0-9 _ - .</c> (all ASCII, so bytes = characters).</summary>
     public static bool IsValidUsername([NotNullWhen(true)] string? value) =>
         value is { Length: > 0 and <= MaxUsernameBytes }
         && value.AsSpan().IndexOfAnyExcept(UsernameChars) < 0;

@@ -2,7 +2,7 @@ namespace Presence.Orleans.Console.Tests;
 
 /// <summary>
 /// Screenshots of the console's main views (1280×800, the viewport). Every run writes them next to the test assembly
-/// (<c>screenshots/</c>); with <c>UPDATE_SCREENSHOTS=1</c> they also replace the README's pictures in <c>docs/</c>:
+/// (<c>screenshots/</c>); with <c>UPDATE_SCREENSHOTS=1</c> they also replace the pictures in <c>docs/</c> (docs/operations.md#web-console):
 /// <c>UPDATE_SCREENSHOTS=1 dotnet test tests/Console.Tests</c>.
 /// </summary>
 public static class Screenshots

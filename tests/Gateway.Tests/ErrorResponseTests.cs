@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Presence.Orleans.Gateway.Tests;
 
-/// <summary>Every error of SPEC §5 that a request can provoke, with Easemob's body and exact descriptions.</summary>
+/// <summary>Every error of docs/api.md#errors that a request can provoke, with Easemob's body and exact descriptions.</summary>
 public sealed class ErrorResponseTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
     private const string IllegalUsername = "username is not legal: 1-64 characters of A-Z a-z 0-9 _ - .";

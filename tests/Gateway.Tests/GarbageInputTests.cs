@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Presence.Orleans.Gateway.Tests;
 
-/// <summary>Whatever a client sends, the answer is never a 5xx (SPEC §5: "never a 500 for anything a client sent").</summary>
+/// <summary>Whatever a client sends, the answer is never a 5xx (docs/api.md#errors: "never a 500 for anything a client sent").</summary>
 public sealed class GarbageInputTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
     private static readonly string[] Methods = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"];

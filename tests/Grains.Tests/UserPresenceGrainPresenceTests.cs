@@ -69,7 +69,7 @@ public sealed class UserPresenceGrainPresenceTests(DefaultCluster cluster)
         var sameWithNullExt = await user.SetStatusAsync("android", "1", null);
         var storedAfter = (await _app.StoredStateAsync("u1")).ETag;
         _app.Clock.Advance(TimeSpan.FromSeconds(1));
-        var offlineOnUnknown = await user.SetStatusAsync("web", "0", null); // SPEC R1: recorded as "0", not a login
+        var offlineOnUnknown = await user.SetStatusAsync("web", "0", null); // docs/api.md#r1-set-a-status: recorded as "0", not a login
 
         Assert.Equal([1L, 2L, 3L, 4L], [v1.Version, v2.Version, v3.Version, v4.Version]);
         Assert.Equal(4, same.Version);

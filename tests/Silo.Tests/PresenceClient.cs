@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Presence.Orleans.Silo.Tests;
 
 /// <summary>
-/// The REST routes R1–R5 of SPEC §3 over a real <see cref="HttpClient"/>, as the dev app <c>demo/demo</c> with an app
+/// The REST routes R1–R5 of docs/api.md#presence-routes over a real <see cref="HttpClient"/>, as the dev app <c>demo/demo</c> with an app
 /// token from <c>POST /demo/demo/token</c>. The <c>…Async</c> methods assert a 200 and parse the body; the
 /// <c>Send…</c> methods return the raw response for tests that expect an error.
 /// </summary>
@@ -147,7 +147,7 @@ public sealed class PresenceClient(HttpClient http)
 
     private static UserPresence Parse(JsonNode item)
     {
-        // SPEC §3: last_time is a string of Unix seconds, status an object of strings.
+        // docs/api.md#presence-routes: last_time is a string of Unix seconds, status an object of strings.
         var status = item["status"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
         return new UserPresence(
             item["uid"]!.GetValue<string>(),

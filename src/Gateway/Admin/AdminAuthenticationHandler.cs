@@ -10,7 +10,7 @@ namespace Presence.Orleans.Gateway;
 /// The <see cref="PresenceAuthenticationSchemes.Operator"/> scheme of the admin routes and the dashboard: the operator
 /// credential checked by <see cref="AdminCredentials"/>. A challenge answers as an unknown route while admin is off (404
 /// <c>service_resource_not_found</c>) and otherwise 401 <c>unauthorized</c> asking for Basic; both are the error body of
-/// SPEC §5 and say nothing about the cluster.
+/// docs/api.md#errors and say nothing about the cluster.
 /// </summary>
 internal sealed partial class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,

@@ -1,5 +1,5 @@
 // Presence console: plain ES module, no dependencies. It calls the same REST and WebSocket routes that apps use
-// (README: "The REST API in short", "Real-time connections") and the read-only admin routes for the cluster view.
+// (docs/api.md and docs/websocket.md) and the read-only admin routes for the cluster view.
 // Credentials live in the variables of this module only: never in localStorage, sessionStorage or cookies.
 
 const $ = (id) => document.getElementById(id);

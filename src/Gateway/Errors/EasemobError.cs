@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// An error answer in Easemob's shape (SPEC §5): status code, <c>error</c>, <c>exception</c> and
+/// An error answer in Easemob's shape (docs/api.md#errors): status code, <c>error</c>, <c>exception</c> and
 /// <c>error_description</c>. It is a typed result, so handlers return it next to their success type,
 /// and every failure path (validation, filters, exception handler, status-code pages) writes it
 /// through the one <see cref="EasemobErrorWriter"/>.

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Presence.Orleans.Gateway;
 
-/// <summary>Easemob's error body (SPEC §5).</summary>
+/// <summary>Easemob's error body (docs/api.md#errors).</summary>
 internal sealed record ErrorResponse(
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("exception")] string Exception,

@@ -7,7 +7,7 @@ using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
 
-/// <summary>The presence routes R1–R5 of SPEC §3 (Agora / Easemob), under <c>/{org}/{app}</c>.</summary>
+/// <summary>The presence routes R1–R5 of docs/api.md#presence-routes (Agora / Easemob), under <c>/{org}/{app}</c>.</summary>
 internal static class PresenceApi
 {
     internal const string TooManySub = "too many sub presence";

@@ -6,7 +6,7 @@ using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
 
-/// <summary>The input rules of SPEC §1 and §3, shared by every route.</summary>
+/// <summary>The input rules of docs/api.md#tenants-users-and-resources, shared by every route.</summary>
 internal static class PresenceValidation
 {
     public const int MaxResourceBytes = 64;

@@ -1,7 +1,7 @@
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// Rate limits per app and per route (SPEC §5), bound from <c>Presence:RateLimits</c>. Each app gets
+/// Rate limits per app and per route (docs/api.md#rate-limits), bound from <c>Presence:RateLimits</c>. Each app gets
 /// <see cref="PermitLimit"/> calls per <see cref="Window"/> on each route (Agora: 50 per second), in
 /// fixed windows. <see cref="Routes"/> overrides them per route, keyed by endpoint name:
 /// SetPresence, SubscribePresence, GetPresence, UnsubscribePresence, GetSubscriptions, IssueToken.

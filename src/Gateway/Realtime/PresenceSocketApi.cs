@@ -10,7 +10,7 @@ using Presence.Orleans.Diagnostics;
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// <c>GET /{org}/{app}/ws?resource={resource}</c> (SPEC §4): a device's real-time connection. Everything that can
+/// <c>GET /{org}/{app}/ws?resource={resource}</c> (docs/websocket.md#connecting): a device's real-time connection. Everything that can
 /// be refused is refused before the upgrade, with the Easemob error body: unknown app 404, over the app's rate limit 429,
 /// missing or bad token 401, an app token or another user's 403 (<see cref="PresencePolicies.SocketUser"/>), a bad
 /// resource or a plain HTTP request 400, storage down 503.

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 namespace Presence.Orleans.Gateway;
 
 /// <summary>
-/// Close codes the server sends (RFC 6455 §7.4 and the 4000–4999 range for applications). The README lists
+/// Close codes the server sends (RFC 6455 §7.4 and the 4000–4999 range for applications). docs/websocket.md#close-codes lists
 /// them with what a client should do; a client reconnects after all but <see cref="Logout"/> and
 /// <see cref="TokenExpired"/> (which needs a new token).
 /// </summary>

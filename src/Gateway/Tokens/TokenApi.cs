@@ -10,7 +10,7 @@ using Presence.Orleans.Grains;
 
 namespace Presence.Orleans.Gateway;
 
-/// <summary><c>POST /{org}/{app}/token</c> (SPEC §2, Easemob's shape): app tokens and user tokens.</summary>
+/// <summary><c>POST /{org}/{app}/token</c> (docs/api.md#authentication, Easemob's shape): app tokens and user tokens.</summary>
 internal static partial class TokenApi
 {
     internal const string ClientCredentialsGrant = "client_credentials";

@@ -32,7 +32,7 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
     /// <summary>The timer fired: it is spent until armed again.</summary>
     public void TimerFired() => _timerDueAt = null;
 
-    /// <summary>Arms or removes the reminder as the deadlines need; a storage outage surfaces as <see cref="StorageUnavailableException"/>.</summary>
+    /// <summary>Arms or removes the reminder as the deadlines need.</summary>
     public Task SyncReminderAsync() => ApplyAsync(schedule.PlanReminder(clock.GetUtcNow()));
 
     /// <summary>After the reminder ticked and its work is done: armed for the next deadline, or removed.</summary>
@@ -61,12 +61,10 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
             else
                 _reminder = await grain.RegisterOrUpdateReminder(ReminderName, wanted.DueTime, wanted.Period);
         }
-        catch (Exception exception)
+        catch
         {
-            schedule.ForgetReminder();
-            if (!StorageErrors.IsUnavailable(exception))
-                throw;
-            throw new StorageUnavailableException($"Storage is unavailable (changing reminder {ReminderName}): {exception.Message}");
+            schedule.ForgetReminder(); // an outage arrives as StorageUnavailableException from the reminder table itself
+            throw;
         }
         schedule.ReminderChanged(wanted, now);
     }

@@ -702,16 +702,9 @@ internal sealed class UserPresenceGrain : Grain, IUserPresenceGrain, IUserPresen
         DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
     }
 
-    /// <summary>Writes the state record; a stale ETag throws Orleans' <c>InconsistentStateException</c> and Orleans deactivates us.</summary>
-    private async Task WriteStateAsync()
-    {
-        try
-        {
-            await _state.WriteStateAsync();
-        }
-        catch (Exception exception) when (StorageErrors.IsUnavailable(exception))
-        {
-            throw new StorageUnavailableException($"Storage is unavailable (writing presence state): {exception.Message}");
-        }
-    }
+    /// <summary>
+    /// Writes the state record. A stale ETag throws Orleans' <c>InconsistentStateException</c> (Orleans then deactivates us);
+    /// an outage, <see cref="StorageUnavailableException"/> from the storage provider itself.
+    /// </summary>
+    private Task WriteStateAsync() => _state.WriteStateAsync();
 }

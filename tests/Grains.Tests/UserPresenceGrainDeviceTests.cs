@@ -139,14 +139,18 @@ public sealed class UserPresenceGrainDeviceTests(DefaultCluster cluster)
 
         _app.Clock.Advance(TimeSpan.FromSeconds(20));
         await _app.ConnectAsync("a", "ios_1");
+        // The reminder stays armed for the old grace deadline (no write per change): its tick must find nothing to clear.
+        var ticks = _app.ReminderTicks("a", WakeUp);
+        await _app.WaitUntilReminderArmedAsync("a", WakeUp);
         _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await _app.WaitForReminderTicksAsync("a", WakeUp, ticks + 1);
         // Calls run in order, and a grain timer's tick is queued on the grain as the clock moves: one due in those
         // five minutes would have run before this call.
         var presence = await _app.User("a").GetPresenceAsync();
 
         Assert.Equal("listening", presence.Ext);
         Assert.Null((await _app.StoredStateAsync("a")).State.ExtClearAt);
-        Assert.NotNull(await _app.ReminderAsync("a", WakeUp)); // ios_1's connection is checked
+        Assert.Equal(TimeSpan.FromMinutes(10), (await _app.ReminderAsync("a", WakeUp))?.Period); // re-armed for ios_1's connection check
     }
 
     [Fact]

@@ -17,6 +17,18 @@ public sealed class SubscriptionBookTests
     private static Dictionary<string, bool> Accepted(params string[] targets) => targets.ToDictionary(t => t, _ => true);
 
     [Fact]
+    public void Load_KeepsExpiredSubscriptionsOfTheAppOnly()
+    {
+        var book = Book();
+        var at = (long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
+
+        book.Load([new("org/app/me", "org/app/b", at(Now - 5)), new("org/app/me", "org/app/c", at(Now + 5)), new("org/app/me", "org/other/d", at(Now + 5))], "org/app/");
+
+        Assert.Equal(["b", "c"], book.Entries.Keys.Order());
+        Assert.Equal(Now - 5, book.EarliestExpiry);
+    }
+
+    [Fact]
     public void Subscription_IsGoneAtItsExpirySecond()
     {
         var book = Book(entries: ("b", Now + 10));
@@ -154,5 +166,24 @@ public sealed class SubscriptionBookTests
         var forwarded = versions.Where(v => book.Accept("b", v, Now) == DeliveryVerdict.Forward).ToList();
         return forwarded.Zip(forwarded.Skip(1)).All(p => p.First < p.Second)
             && (versions.Length == 0 || forwarded[^1] == versions.Max());
+    }
+
+    /// <summary>The earliest expiry, kept without a scan per change, is the minimum of the entries after any sets and removals.</summary>
+    [Property(MaxTest = 300)]
+    public bool EarliestExpiry_IsTheMinimumOfTheEntries(int[] operations)
+    {
+        var book = Book();
+        foreach (var operation in operations)
+        {
+            var target = $"u{Math.Abs(operation % 7)}";
+            if (operation % 3 == 0)
+                book.Remove([target]);
+            else
+                book.Set(target, Now + operation % 100);
+            var expected = book.Entries.Count == 0 ? (long?)null : book.Entries.Values.Min();
+            if (book.EarliestExpiry != expected)
+                return false;
+        }
+        return true;
     }
 }

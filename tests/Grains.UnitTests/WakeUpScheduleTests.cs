@@ -12,7 +12,6 @@ public sealed class WakeUpScheduleTests
     /// <summary>A schedule whose reminder is as this activation armed it.</summary>
     private static WakeUpSchedule Armed(WakeUpSchedule schedule, DateTimeOffset now)
     {
-        schedule.Activated();
         if (schedule.PlanReminder(now) is { } change)
             schedule.ReminderChanged(change, now);
         return schedule;
@@ -50,9 +49,9 @@ public sealed class WakeUpScheduleTests
     public void Activation_WithoutDurableDeadlines_AssumesNoReminder_AndWritesNothing()
     {
         var schedule = new WakeUpSchedule(Limits);
-        schedule.Update(Now, null, null, 0, false);
+        schedule.Activated(Now, connectionsHoldResources: false);
 
-        schedule.Activated();
+        schedule.Update(Now, null, null, 0, false);
 
         Assert.Null(schedule.PlanReminder(Now));
     }
@@ -61,9 +60,9 @@ public sealed class WakeUpScheduleTests
     public void Activation_WithADurableDeadline_ArmsTheReminderAnew()
     {
         var schedule = new WakeUpSchedule(Limits);
-        schedule.Update(Now, null, Seconds(Now) + 60, 0, false);
+        schedule.Activated(Now, connectionsHoldResources: false);
 
-        schedule.Activated();
+        schedule.Update(Now, null, Seconds(Now) + 60, 0, false);
 
         Assert.Equal(ReminderChange.Arm(TimeSpan.FromSeconds(60), Retry), schedule.PlanReminder(Now));
     }
@@ -114,7 +113,7 @@ public sealed class WakeUpScheduleTests
 
         for (var tick = Now + ConnectionCheck; tick < Now + 6 * ConnectionCheck; tick += ConnectionCheck)
         {
-            schedule.ConnectionsChecked(tick);
+            Assert.True(schedule.CheckConnections(tick));
             schedule.Update(tick, null, null, 1, true);
             Assert.Null(schedule.PlanReminderAfterTick(tick));
         }
@@ -140,7 +139,6 @@ public sealed class WakeUpScheduleTests
     {
         var schedule = new WakeUpSchedule(Limits);
         schedule.Update(Now, Now - TimeSpan.FromSeconds(5), null, 0, false);
-        schedule.Activated();
 
         Assert.Equal(ReminderChange.Arm(WakeUpSchedule.MinReminderDueTime, Retry), schedule.PlanReminder(Now));
     }
@@ -151,6 +149,7 @@ public sealed class WakeUpScheduleTests
         var schedule = new WakeUpSchedule(Limits);
         schedule.Update(Now, Now + TimeSpan.FromMinutes(5), Seconds(Now) + 10, 1, true);
         schedule.OpenPublishWindow(Now);
+        Assert.True(schedule.HoldPublish());
         var leaseCheck = Now + schedule.LeaseCheckPeriod;
 
         Assert.Equal(WakeUp.PublishWindow, schedule.TakeTimerWork(Now + Limits.CoalescingWindow));
@@ -173,14 +172,47 @@ public sealed class WakeUpScheduleTests
     }
 
     [Fact]
-    public void OrphanCheck_IsTakenOnce()
+    public void OrphanCheck_GivesDevicesTimeToReconnectAfterActivation_AndIsTakenOnce()
     {
         var schedule = new WakeUpSchedule(Limits);
+        var reconnectedBy = Now + Limits.OrphanedConnectionTimeout;
+        schedule.Activated(Now, connectionsHoldResources: true);
         schedule.Update(Now, null, null, 0, true);
-        schedule.ScheduleOrphanCheck(Now + Limits.OrphanedConnectionTimeout);
 
-        Assert.Equal(Now + Limits.OrphanedConnectionTimeout, schedule.TimerDue);
-        Assert.Equal(WakeUp.OrphanCheck, schedule.TakeTimerWork(Now + Limits.OrphanedConnectionTimeout));
+        Assert.Equal(reconnectedBy, schedule.TimerDue);
+        Assert.False(schedule.CheckConnections(Now + TimeSpan.FromSeconds(1))); // a reminder tick right after activation
+        Assert.Equal(WakeUp.OrphanCheck, schedule.TakeTimerWork(reconnectedBy));
+        Assert.True(schedule.CheckConnections(reconnectedBy));
+        Assert.Null(schedule.TimerDue);
+    }
+
+    [Fact]
+    public void PublishWindow_HoldsChangesUntilItsEnd_AndEndsSilentlyWhenNothingWasHeld()
+    {
+        var schedule = new WakeUpSchedule(Limits);
+        Assert.False(schedule.HoldPublish()); // no window: the change goes out at once
+
+        schedule.OpenPublishWindow(Now);
+        var end = Now + Limits.CoalescingWindow;
+        Assert.Equal(WakeUp.None, schedule.TakeTimerWork(end));
+        Assert.False(schedule.HoldPublish());
+
+        schedule.OpenPublishWindow(end);
+        Assert.True(schedule.HoldPublish());
+        Assert.True(schedule.HoldPublish());
+        Assert.Equal(WakeUp.None, schedule.TakeTimerWork(end + Limits.CoalescingWindow / 2));
+        Assert.Equal(WakeUp.PublishWindow, schedule.TakeTimerWork(end + Limits.CoalescingWindow)); // one event for both
+        Assert.Equal(WakeUp.None, schedule.TakeTimerWork(end + Limits.CoalescingWindow));
+    }
+
+    [Fact]
+    public void ZeroCoalescingWindow_SendsEveryChange()
+    {
+        var schedule = new WakeUpSchedule(new PresenceLimits { CoalescingWindow = TimeSpan.Zero });
+
+        schedule.OpenPublishWindow(Now);
+
+        Assert.False(schedule.HoldPublish());
         Assert.Null(schedule.TimerDue);
     }
 }

@@ -8,7 +8,7 @@ namespace Presence.Orleans.Grains;
 /// Leases are measured on <paramref name="leaseClock"/>, real time in production like Orleans' own membership: they tell
 /// whether a process is alive, not what the grain's clock says. The comparers tell whether two references name the
 /// same connection or process. Methods that change what the watched users must know return an
-/// <see cref="Announcement"/>; the grain sends it.
+/// <see cref="Announcement"/>; the grain sends it. Calls to devices are one way, so nothing here waits for one.
 /// </remarks>
 internal sealed class DeviceSet(
     IEqualityComparer<IPresenceObserver> deviceComparer,
@@ -17,6 +17,9 @@ internal sealed class DeviceSet(
     TimeProvider epochClock)
 {
     private Dictionary<string, ConnectedDevice>? _devices;
+
+    /// <summary>What a user without devices enumerates; never written (made on first use: most users have none).</summary>
+    private static readonly Dictionary<string, ConnectedDevice> NoDevices = new();
 
     public int Count => _devices?.Count ?? 0;
 
@@ -29,7 +32,29 @@ internal sealed class DeviceSet(
     /// <summary>The hubs the watched users were last told (with <see cref="ConnectionEpoch"/>); null: through this grain.</summary>
     public IPresenceHub[]? AnnouncedHubs { get; private set; }
 
-    public IEnumerable<IPresenceObserver> Observers => _devices?.Values.Select(static d => d.Observer) ?? [];
+    /// <summary>One way, to every device: <paramref name="presence"/> (this user's or a watched user's) changed.</summary>
+    public void Send(PresenceSnapshot presence)
+    {
+        foreach (var device in (_devices ?? NoDevices).Values)
+            _ = device.Observer.OnPresenceChanged(presence);
+    }
+
+    /// <summary>One way, to every device: these subscriptions ended without the user asking.</summary>
+    public void SendSubscriptionsEnded(IReadOnlyCollection<string> targets, SubscriptionEndReason reason)
+    {
+        foreach (var device in (_devices ?? NoDevices).Values)
+        {
+            foreach (var target in targets)
+                _ = device.Observer.OnSubscriptionEnded(target, reason);
+        }
+    }
+
+    /// <summary>One way, to every device: the grain no longer counts it as connected (the devices stay registered here).</summary>
+    public void EndSessions(SessionEndReason reason)
+    {
+        foreach (var device in (_devices ?? NoDevices).Values)
+            _ = device.Observer.OnSessionEnded(reason);
+    }
 
     public bool Has(string resource) => _devices?.ContainsKey(resource) == true;
 

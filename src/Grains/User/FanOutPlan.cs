@@ -8,8 +8,6 @@ namespace Presence.Orleans.Grains;
 internal sealed record FanOutPlan(List<HubBatch> HubDeliveries, List<string> ThroughGrains, int EndedCount)
 {
     public static readonly FanOutPlan Nobody = new([], [], 0);
-
-    public int WatcherCount => HubDeliveries.Sum(static d => d.Watchers.Length) + ThroughGrains.Count;
 }
 
 /// <summary>The watchers one process gets a change for.</summary>

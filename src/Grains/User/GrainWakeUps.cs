@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace Presence.Orleans.Grains;
@@ -6,10 +7,13 @@ namespace Presence.Orleans.Grains;
 /// The one grain timer and the one reminder of a user grain, armed as its <see cref="WakeUpSchedule"/> says: the only
 /// place the grain touches Orleans' timers and reminders.
 /// </summary>
-internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimeProvider clock, Func<CancellationToken, Task> onTimer)
+internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimeProvider clock, Func<CancellationToken, Task> onTimer, ILogger logger)
 {
     /// <summary>The reminder's name in Orleans' reminder table.</summary>
     public const string ReminderName = "wake-up";
+
+    /// <summary>Reminders of earlier versions (one per deadline): a tick of one is a wake-up, and then it is removed.</summary>
+    private static readonly string[] RetiredReminderNames = ["subscriptions-expiry", "ext-grace", "connections"];
 
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerDueAt;
@@ -35,11 +39,46 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
     /// <summary>Arms or removes the reminder as the deadlines need.</summary>
     public Task SyncReminderAsync() => ApplyAsync(schedule.PlanReminder(clock.GetUtcNow()));
 
-    /// <summary>After the reminder ticked and its work is done: armed for the next deadline, or removed.</summary>
-    public Task AfterReminderTickAsync() => ApplyAsync(schedule.PlanReminderAfterTick(clock.GetUtcNow()));
+    /// <summary>After a deadline went away: a reminder left armed only ticks once for nothing, so a failure here is harmless.</summary>
+    public async Task TrySyncReminderAsync()
+    {
+        try
+        {
+            await SyncReminderAsync();
+        }
+        catch (Exception exception)
+        {
+            logger.LogReminderNotChanged(exception, grain.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>A reminder ticked: true when it is a wake-up (ours or a retired one); any other is removed.</summary>
+    public async Task<bool> AcceptTickAsync(string name)
+    {
+        if (name == ReminderName || Array.IndexOf(RetiredReminderNames, name) >= 0)
+            return true;
+        logger.LogUnknownReminder(grain.GetPrimaryKeyString(), name);
+        await UnregisterAsync(name);
+        return false;
+    }
+
+    /// <summary>
+    /// The reminder's tick was handled: ours is armed for the next deadline or removed; a retired one is removed, and
+    /// ours armed as the deadlines need.
+    /// </summary>
+    public async Task AfterReminderTickAsync(string name)
+    {
+        if (name == ReminderName)
+        {
+            await ApplyAsync(schedule.PlanReminderAfterTick(clock.GetUtcNow()));
+            return;
+        }
+        await UnregisterAsync(name);
+        await SyncReminderAsync();
+    }
 
     /// <summary>Removes a reminder by name; the one this activation registered needs no lookup round trip.</summary>
-    public async Task UnregisterAsync(string name)
+    private async Task UnregisterAsync(string name)
     {
         var reminder = name == ReminderName ? _reminder : null;
         if ((reminder ??= await grain.GetReminder(name)) is { } found)

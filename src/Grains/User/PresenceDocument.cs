@@ -79,7 +79,18 @@ internal sealed partial class PresenceDocument
     }
 
     /// <summary>Whether any resource is online because a connection holds it (the connections check has work).</summary>
-    public bool HasConnectedResources => State.Resources.Values.Any(static r => r.Connected);
+    public bool HasConnectedResources
+    {
+        get
+        {
+            foreach (var resource in State.Resources.Values)
+            {
+                if (resource.Connected)
+                    return true;
+            }
+            return false;
+        }
+    }
 
     /// <summary>Whether <paramref name="resource"/> is online and held by a connection (a device of a lost activation).</summary>
     public bool IsHeldByConnection(string resource) =>

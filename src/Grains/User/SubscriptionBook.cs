@@ -23,11 +23,29 @@ internal sealed class SubscriptionBook(string self, int maxSubscriptions, int ma
 
     public int Count => _expiries?.Count ?? 0;
 
-    /// <summary>The earliest expiry, expired entries included (they are due); null without entries.</summary>
-    public long? EarliestExpiry => _expiries is { Count: > 0 } entries ? entries.Values.Min() : null;
+    /// <summary>
+    /// <see cref="EarliestExpiry"/> as last computed; null: not known (a removal or a renewal may have moved it). Every
+    /// change reads the earliest expiry to arm its wake-ups, and a user may watch thousands: no scan per change.
+    /// </summary>
+    private long? _earliest;
 
-    /// <summary>Entries as loaded from the rows at activation.</summary>
-    public void Load(Dictionary<string, long>? entries) => _expiries = entries;
+    /// <summary>The earliest expiry, expired entries included (they are due); null without entries.</summary>
+    public long? EarliestExpiry
+    {
+        get
+        {
+            if (_earliest is null && _expiries is { Count: > 0 } entries)
+                _earliest = entries.Values.Min();
+            return _earliest;
+        }
+    }
+
+    /// <summary>The rows of this user as subscriber (in the app of <paramref name="appPrefix"/>), expired ones included: their rows still have to go.</summary>
+    public void Load(IReadOnlyList<SubscriptionRow> rows, string appPrefix)
+    {
+        _expiries = ExpiryEntries.FromRows(rows, static row => row.Target, appPrefix, liveAfter: long.MinValue);
+        _earliest = null;
+    }
 
     public bool TryGetExpiry(string target, out long expiresAt)
     {
@@ -101,14 +119,22 @@ internal sealed class SubscriptionBook(string self, int maxSubscriptions, int ma
     }
 
     /// <summary>Sets (or renews) one subscription; the rows are durable.</summary>
-    public void Set(string target, long expiresAt) => (_expiries ??= new(StringComparer.Ordinal))[target] = expiresAt;
+    public void Set(string target, long expiresAt)
+    {
+        var entries = _expiries ??= new(StringComparer.Ordinal);
+        var renewed = entries.ContainsKey(target);
+        entries[target] = expiresAt;
+        // A new entry can only bring the earliest forward; a renewal may have moved the earliest one later.
+        _earliest = renewed ? null : _earliest is { } earliest ? Math.Min(earliest, expiresAt) : entries.Count == 1 ? expiresAt : null;
+    }
 
     /// <summary>Ends subscriptions whose rows are gone; what was forwarded of them is forgotten.</summary>
     public void Remove(IEnumerable<string> targets)
     {
         foreach (var target in targets)
         {
-            _expiries?.Remove(target);
+            if (_expiries?.Remove(target) == true)
+                _earliest = null;
             _forwarded?.Remove(target);
         }
     }

@@ -6,7 +6,7 @@ internal enum WakeUp
 {
     None = 0,
 
-    /// <summary>The coalescing window after an event ends: the changes made inside it go out (timer only).</summary>
+    /// <summary>The coalescing window after an event ended with changes held: the state of now goes out (timer only).</summary>
     PublishWindow = 1,
 
     /// <summary>Connected devices' leases are checked (timer only, while devices are connected).</summary>

@@ -32,6 +32,7 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     private static readonly TimeSpan MinLeaseCheckPeriod = TimeSpan.FromSeconds(1);
 
     private DateTimeOffset? _publishWindowEnd;
+    private bool _publishPending;
     private DateTimeOffset? _leaseCheck;
     private DateTimeOffset? _orphanCheck;
     private DateTimeOffset? _subscriptionExpiry;
@@ -40,7 +41,12 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     private bool _devicesConnected;
     private DateTimeOffset? _timerNotBefore;
 
-    /// <summary>Whether the reminder as stored is known to this activation (false after activation and on failures).</summary>
+    private DateTimeOffset _activatedAt;
+
+    /// <summary>No reminder plan was made yet by this activation.</summary>
+    private bool _fresh = true;
+
+    /// <summary>Whether the reminder as stored is known to this activation (false after a failed write).</summary>
     private bool _reminderKnown;
 
     /// <summary>When the armed reminder ticks next; null when none is armed (and <see cref="_reminderKnown"/>).</summary>
@@ -51,8 +57,6 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     /// <summary>How often leases are checked: a quarter of the time a device may go unrenewed, at least a second.</summary>
     public TimeSpan LeaseCheckPeriod =>
         limits.OrphanedConnectionTimeout / 4 < MinLeaseCheckPeriod ? MinLeaseCheckPeriod : limits.OrphanedConnectionTimeout / 4;
-
-    public DateTimeOffset? PublishWindowEnd => _publishWindowEnd;
 
     /// <summary>
     /// Takes the deadlines that follow from the user's state: the <c>ext</c> grace deadline, the earliest subscription
@@ -71,11 +75,33 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     /// <summary>A device is about to connect: the connection check is due by one period from now, before the change is durable.</summary>
     public void ExpectConnections(DateTimeOffset now) => _connectionCheck ??= now + limits.ConnectionCheckPeriod;
 
-    /// <summary>An event went out: changes until the window's end are merged into one event then.</summary>
-    public void OpenPublishWindow(DateTimeOffset now) => _publishWindowEnd = now + limits.CoalescingWindow;
+    /// <summary>An event went out: changes until the window's end are merged into one event then (no window when it is zero).</summary>
+    public void OpenPublishWindow(DateTimeOffset now) =>
+        _publishWindowEnd = limits.CoalescingWindow > TimeSpan.Zero ? now + limits.CoalescingWindow : null;
 
-    /// <summary>A fresh activation found resources held by connections: they get until then to come back.</summary>
-    public void ScheduleOrphanCheck(DateTimeOffset at) => _orphanCheck ??= at;
+    /// <summary>
+    /// A change to publish: held (true) while a coalescing window is open, and then the window's end publishes the state
+    /// of that moment — the latest, so versions only grow; sent at once (false) otherwise.
+    /// </summary>
+    public bool HoldPublish()
+    {
+        if (_publishWindowEnd is null)
+            return false;
+        _publishPending = true;
+        return true;
+    }
+
+    /// <summary>
+    /// The activation starts at <paramref name="now"/>. Resources held by connections then are orphans until their devices
+    /// register again: they get <see cref="PresenceLimits.OrphanedConnectionTimeout"/> to come back. What the stored
+    /// reminder looks like is settled by the first plan (see <see cref="PlanReminder"/>).
+    /// </summary>
+    public void Activated(DateTimeOffset now, bool connectionsHoldResources)
+    {
+        _activatedAt = now;
+        if (connectionsHoldResources)
+            _orphanCheck = now + limits.OrphanedConnectionTimeout;
+    }
 
     /// <summary>The earliest deadline that needs the timer; null when none does.</summary>
     public DateTimeOffset? TimerDue
@@ -97,8 +123,10 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
         var due = WakeUp.None;
         if (_publishWindowEnd <= now)
         {
-            _publishWindowEnd = null;
-            due |= WakeUp.PublishWindow;
+            _publishWindowEnd = null; // a window in which nothing was held ends without an event
+            if (_publishPending)
+                due |= WakeUp.PublishWindow;
+            _publishPending = false;
         }
         if (_leaseCheck <= now)
         {
@@ -125,20 +153,32 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     /// <summary>The earliest deadline that must survive the activation; null when none must.</summary>
     public DateTimeOffset? ReminderDue => Min(Min(_subscriptionExpiry, _extGrace), _connectionCheck);
 
-    /// <summary>The connection check ran: the next one is a period away while connections hold resources.</summary>
-    public void ConnectionsChecked(DateTimeOffset now)
+    /// <summary>
+    /// The connection check runs (the next one is a period away while connections hold resources): true when orphaned
+    /// resources go offline now; false while a fresh activation still gives devices time to reconnect, and then the
+    /// orphan check is due at the end of that time.
+    /// </summary>
+    public bool CheckConnections(DateTimeOffset now)
     {
         if (_connectionCheck is not null)
             _connectionCheck = now + limits.ConnectionCheckPeriod;
+        var reconnectedBy = _activatedAt + limits.OrphanedConnectionTimeout;
+        if (now >= reconnectedBy)
+            return true;
+        _orphanCheck ??= reconnectedBy;
+        return false;
     }
 
     /// <summary>
-    /// A fresh activation (call after <see cref="Update"/>): where a durable deadline exists the stored reminder's schedule
-    /// is not known, and the next plan arms it anew (a crash may have left it stale); where none does, none is assumed —
-    /// a leftover ticks once and is removed then.
+    /// On a fresh activation's first plan: where a durable deadline exists the stored reminder's schedule is not known,
+    /// and it is armed anew (a crash may have left it stale); where none does, none is assumed — a leftover ticks once and
+    /// is removed then.
     /// </summary>
-    public void Activated()
+    private void SettleAfterActivation()
     {
+        if (!_fresh)
+            return;
+        _fresh = false;
         _reminderKnown = ReminderDue is null;
         _reminderNextTick = null;
     }
@@ -152,6 +192,7 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     /// </summary>
     public ReminderChange? PlanReminder(DateTimeOffset now)
     {
+        SettleAfterActivation();
         if (ReminderDue is not { } due)
             return _reminderKnown && _reminderNextTick is null ? null : ReminderChange.Remove;
         if (_reminderKnown && _reminderNextTick is { } tick && tick <= due)
@@ -165,6 +206,7 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     /// </summary>
     public ReminderChange? PlanReminderAfterTick(DateTimeOffset now)
     {
+        _fresh = false; // a tick before any plan: of a registration this activation did not make
         if (_reminderKnown && _reminderNextTick is { } expected && now >= expected - TickTolerance)
             _reminderNextTick = now + _reminderPeriod;
         else

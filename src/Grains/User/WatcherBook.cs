@@ -9,7 +9,7 @@ namespace Presence.Orleans.Grains;
 /// Every map is made on first use: most users are watched by nobody, and by nobody online.
 /// <paramref name="hubComparer"/> tells whether two hub references name the same process.
 /// </remarks>
-internal sealed class WatcherBook(int maxWatchers, IEqualityComparer<IPresenceHub> hubComparer)
+internal sealed class WatcherBook(string self, int maxWatchers, IEqualityComparer<IPresenceHub> hubComparer)
 {
     private Dictionary<string, long>? _expiries;
 
@@ -35,17 +35,22 @@ internal sealed class WatcherBook(int maxWatchers, IEqualityComparer<IPresenceHu
     /// <summary>Watchers with connected devices (live or not).</summary>
     public IEnumerable<string> Connected => _connected ?? Enumerable.Empty<string>();
 
-    /// <summary>Watchers as loaded from the rows at activation (live ones only: expired watchers are dead weight).</summary>
-    public void Load(Dictionary<string, long>? entries) => _expiries = entries;
+    /// <summary>The rows of this user as target (in the app of <paramref name="appPrefix"/>), live ones only: the subscriber side owns the rows.</summary>
+    public void Load(IReadOnlyList<SubscriptionRow> rows, string appPrefix, long now) =>
+        _expiries = ExpiryEntries.FromRows(rows, static row => row.Subscriber, appPrefix, liveAfter: now);
 
     public bool IsLive(string watcher, long now) => _expiries is not null && _expiries.TryGetValue(watcher, out var expiresAt) && expiresAt > now;
 
     /// <summary>
-    /// Admits <paramref name="request"/>'s subscriber until its expiry, with its connection state, unless this user is full
-    /// (past the cap, counting only live watchers; a watcher already live is always re-admitted). False when full.
+    /// Admits <paramref name="request"/>'s subscriber (<paramref name="watcher"/>, lower-case) until its expiry, with its
+    /// connection state, unless this user is full (past the cap, counting only live watchers; a watcher already live is
+    /// always re-admitted). False when full. An invalid name, or this user, is refused.
     /// </summary>
-    public bool Admit(string watcher, WatchRequest request, long now)
+    public bool Admit(WatchRequest request, long now, out string watcher)
     {
+        watcher = ExpiryEntries.Normalize(request.Subscriber);
+        if (!UserKey.IsValidUsername(watcher) || watcher == self)
+            throw new ArgumentException($"'{request.Subscriber}' cannot watch this user.", nameof(request));
         var watching = IsLive(watcher, now);
         if (!watching && Count >= maxWatchers)
         {

@@ -85,13 +85,13 @@ if [[ -z $COMMIT ]] || [[ -n $(git -C "$ROOT" status --porcelain -- . ':(exclude
 log "measuring commit ${COMMIT:-unknown}$([[ $DIRTY == true ]] && echo ' with uncommitted changes')"
 
 log "building (Release)"
-for project in src/Silo/Presence.Orleans.Silo.csproj bench/Presence.Bench/Presence.Bench.csproj; do
+for project in src/Silo/Presence.Silo.csproj bench/Presence.Bench/Presence.Bench.csproj; do
   if ! dotnet build -c Release -nologo -v q "$ROOT/$project" >/tmp/presence-bench-build.log 2>&1; then
     grep -E 'error|Error' /tmp/presence-bench-build.log | sort -u | head -20 >&2
     exit 1
   fi
 done
-SILO_DLL="$ROOT/src/Silo/bin/Release/net10.0/Presence.Orleans.Silo.dll"
+SILO_DLL="$ROOT/src/Silo/bin/Release/net10.0/Presence.Silo.dll"
 BENCH_DLL="$ROOT/bench/Presence.Bench/bin/Release/net10.0/Presence.Bench.dll"
 bench() { dotnet "$BENCH_DLL" "$@"; }
 
@@ -161,7 +161,7 @@ SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development
             Presence__Limits__CoalescingWindow=00:00:00
             Logging__LogLevel__Default=Warning
             Logging__LogLevel__Microsoft.AspNetCore=Warning
-            Logging__LogLevel__Presence.Orleans=Warning
+            Logging__LogLevel__Presence=Warning
             Logging__LogLevel__Microsoft.Extensions.Diagnostics.HealthChecks=Critical)
 SERVER_LOGS=()   # every server log, scanned for errors at the end
 SERVER_PID=""    # the process the load goes to (a silo, or the gateway in front of the cluster)

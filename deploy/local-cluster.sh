@@ -109,7 +109,7 @@ build() {
   for project in Silo Gateway; do
     out="$WORK/bin/${project,,}"
     log "building $project ($CONFIGURATION) → $out"
-    if ! dotnet publish "$ROOT/src/$project/Presence.Orleans.$project.csproj" -c "$CONFIGURATION" -o "$out" \
+    if ! dotnet publish "$ROOT/src/$project/Presence.$project.csproj" -c "$CONFIGURATION" -o "$out" \
         --nologo >"$WORK/logs/build-${project,,}.log" 2>&1; then
       tail -n 40 "$WORK/logs/build-${project,,}.log" >&2
       die "dotnet publish of src/$project failed (full output above and in $WORK/logs/build-${project,,}.log)"
@@ -197,7 +197,7 @@ start_processes() {
   local i
   for ((i = 1; i <= SILOS; i++)); do
     launch "silo$i" "http://127.0.0.1:$(silo_http_port "$i")" "$(silo_port "$i")/$(silo_gateway_port "$i")" \
-      "$WORK/bin/silo/Presence.Orleans.Silo.dll" \
+      "$WORK/bin/silo/Presence.Silo.dll" \
       Presence__Storage__Provider=Postgres \
       Presence__Cluster__SiloPort="$(silo_port "$i")" \
       Presence__Cluster__GatewayPort="$(silo_gateway_port "$i")" \
@@ -206,7 +206,7 @@ start_processes() {
   # Gateways need no silo to start: they keep retrying and turn ready once connected.
   for ((i = 1; i <= GATEWAYS; i++)); do
     launch "gateway$i" "http://127.0.0.1:$(gateway_http_port "$i")" "-" \
-      "$WORK/bin/gateway/Presence.Orleans.Gateway.dll"
+      "$WORK/bin/gateway/Presence.Gateway.dll"
   done
   log "started ${#PIDS[@]} processes (cluster id $CLUSTER_ID)"
 }

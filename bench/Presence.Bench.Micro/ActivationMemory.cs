@@ -1,6 +1,6 @@
-using Presence.Orleans.Grains;
+using Presence.Grains;
 
-namespace Presence.Orleans.Bench.Micro;
+namespace Presence.Bench.Micro;
 
 /// <summary>
 /// Managed heap per activation, measured in-process with full GCs: the echo grain (what Orleans keeps per activation)

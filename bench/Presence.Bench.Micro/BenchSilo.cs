@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Presence.Orleans.Silo;
+using Presence.Silo;
 
-namespace Presence.Orleans.Bench.Micro;
+namespace Presence.Bench.Micro;
 
 /// <summary>
 /// An in-process Orleans silo, started: localhost clustering on free loopback ports, and <c>AddPresence</c> with its

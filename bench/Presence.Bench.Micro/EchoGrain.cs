@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Bench.Micro;
+namespace Presence.Bench.Micro;
 
 /// <summary>The smallest grain: returns its argument. Its calls cost only what Orleans adds.</summary>
 [Alias("bench.IEchoGrain")]

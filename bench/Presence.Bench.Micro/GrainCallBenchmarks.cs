@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Presence.Orleans.Grains;
+using Presence.Grains;
 
-namespace Presence.Orleans.Bench.Micro;
+namespace Presence.Bench.Micro;
 
 /// <summary>
 /// What Orleans adds to a call inside one silo: the echo method on a plain object (the baseline), the same call through

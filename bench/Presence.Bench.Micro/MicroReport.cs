@@ -4,7 +4,7 @@ using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 
-namespace Presence.Orleans.Bench.Micro;
+namespace Presence.Bench.Micro;
 
 /// <summary>
 /// Writes bench/results/micro.md from a whole default run: BenchmarkDotNet's GitHub-flavoured markdown report of each

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Presence.Orleans.Bench.Micro;
+using Presence.Bench.Micro;
 
 // dotnet run -c Release --project bench/Presence.Bench.Micro -- [--activation-memory [count]] [BenchmarkDotNet args]
 if (args.Length > 0 && args[0] == "--activation-memory")

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary><c>--name value</c> pairs after the command word; every value has a default or is required.</summary>
 internal sealed class BenchArgs

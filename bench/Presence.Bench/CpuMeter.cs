@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// CPU spent during a scenario, in cores, from /proc: by the whole machine, by the silo (the sum of several

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// A fan-out watcher's socket as the benchmark reads it: each <c>presence</c> frame of the target carries

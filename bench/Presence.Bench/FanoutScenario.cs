@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// Fan-out: one target user watched by N subscribers, each holding a WebSocket (<c>GET /{org}/{app}/ws</c>, split over

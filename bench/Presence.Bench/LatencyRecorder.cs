@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>Latencies in microseconds, kept whole (bounded by the scenario's count) and sorted once for percentiles.</summary>
 internal sealed class LatencyRecorder

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>Outcome of a bounded batch of calls: counts per HTTP status (0 = transport error), latencies and wall time.</summary>
 internal sealed class LoadResult

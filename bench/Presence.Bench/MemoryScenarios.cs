@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// Memory per online user and per subscription: the silo's resident set (and GC heap) is read after a forced

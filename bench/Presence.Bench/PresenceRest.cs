@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>The few REST calls the load generators make, on one pooled HTTP/1.1 client to the loopback silo.</summary>
 internal sealed class PresenceRest : IDisposable

@@ -1,3 +1,3 @@
-using Presence.Orleans.Bench;
+using Presence.Bench;
 
 return await BenchCommands.RunAsync(args);

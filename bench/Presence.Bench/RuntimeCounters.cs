@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// Samples the silo's System.Runtime counters (what dotnet-counters shows) once a second over EventPipe while a

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// The fan-out and memory targets (issue "Fan-out and memory at scale") checked against the rows of one run: each

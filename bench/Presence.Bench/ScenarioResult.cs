@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>One row of the results: what every scenario command appends (one JSON line) to the run's results file.</summary>
 internal sealed class ScenarioResult

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// N client WebSockets to one or more servers (round robin over <c>--ws-urls</c>, e.g. the gateways of a cluster), each

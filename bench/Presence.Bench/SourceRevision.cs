@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// The commit a benchmark measured: <c>git rev-parse HEAD</c> of the repository, and whether its work tree had changes

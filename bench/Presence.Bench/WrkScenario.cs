@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Presence.Orleans.Bench;
+namespace Presence.Bench;
 
 /// <summary>
 /// An HTTP scenario driven by wrk and one of bench/lua/*.lua: an optional warm-up run, then the measured run.

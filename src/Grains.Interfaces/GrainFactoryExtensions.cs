@@ -1,6 +1,6 @@
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 public static class GrainFactoryExtensions
 {

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// One per process that holds devices' WebSockets (a gateway, or a silo serving the API): a user's grain sends each

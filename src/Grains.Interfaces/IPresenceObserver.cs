@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// A connected device (one WebSocket) as its user's grain sees it: an object reference made by the process that

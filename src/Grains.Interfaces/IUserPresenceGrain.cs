@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The presence of one user of one app, keyed <c>{org}/{app}/{username}</c> (see <see cref="UserKey"/>), as gateways call

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// A user's presence at one version. <see cref="Status"/> maps resource to status ("0" offline,

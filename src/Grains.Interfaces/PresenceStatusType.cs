@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>A user's overall status, derived from the resources (Tencent's user status types).</summary>
 [GenerateSerializer, Alias("presence.PresenceStatusType")]

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>Why a user's grain let go of a connected device (the connection then closes).</summary>
 [GenerateSerializer, Alias("presence.SessionEndReason")]

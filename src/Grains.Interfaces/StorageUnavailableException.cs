@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The storage backend cannot be reached or did not answer in time; callers may retry later. Grains raise it in

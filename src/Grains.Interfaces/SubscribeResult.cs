@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>Outcome of a subscribe call: the targets now watched (with absolute expiry) and the ones that were full.</summary>
 [GenerateSerializer, Immutable, Alias("presence.SubscribeResult")]

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>Why a subscription ended without the subscriber asking (the <c>subscription_ended</c> reasons).</summary>
 [GenerateSerializer, Alias("presence.SubscriptionEndReason")]

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>One page of live subscriptions and the total count of them.</summary>
 [GenerateSerializer, Immutable, Alias("presence.SubscriptionPage")]

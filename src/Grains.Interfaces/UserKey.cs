@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The grain key of a user: <c>{org}/{app}/{username}</c>, all lower-case. The tenant prefix keeps apps

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The strings of one app, made once and shared by all its users' grains: a handful of apps (the gateway only calls

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// Waits for a batch of grain calls with one resume of the caller's turn. Awaiting each call in turn resumes the

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {

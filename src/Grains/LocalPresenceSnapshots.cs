@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>The silo's <see cref="ILocalPresenceSnapshots"/>: one entry per active user grain, written only by that grain.</summary>
 internal sealed class LocalPresenceSnapshots : ILocalPresenceSnapshots

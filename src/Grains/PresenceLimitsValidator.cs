@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
 {

@@ -1,14 +1,15 @@
-using Presence.Orleans.Gateway;
-using Presence.Orleans.Silo;
+using Presence.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddPresenceHostDefaults();
 builder.AddPresenceSilo();
-builder.AddPresenceGateway();
+builder.Services.AddPresenceApi();
 
 var app = builder.Build();
-app.UsePresenceGateway();
-app.MapPresenceGateway();
+app.UsePresenceApi();
+app.MapPresenceApi();
+app.MapPresenceHostEndpoints();
 app.MapPresenceDashboard();
 // Taken before the run: a host that failed to start is disposed by the time an exception filter runs.
 var stopping = app.Lifetime.ApplicationStopping;

@@ -3,10 +3,8 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Providers;
 using Orleans.Storage;
-using Presence.Orleans.Gateway;
-using Presence.Orleans.Grains;
 
-namespace Presence.Orleans.Silo;
+namespace Presence.Silo;
 
 public static class SiloHostingExtensions
 {
@@ -29,8 +27,6 @@ public static class SiloHostingExtensions
             if (TelemetryHostingExtensions.IsTracingEnabled(builder.Configuration))
                 silo.AddActivityPropagation();
         });
-        // Kestrel starts beside Orleans rather than after it: a silo waiting for its database is live, not ready.
-        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks()
             .AddCheck<SiloReadinessHealthCheck>("membership", tags: [HealthTags.Ready])
             .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthTags.Ready]);

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>One cluster, one state: whichever process a request enters by, it reaches the same single activation of a user.</summary>
 [Collection(DefaultClusterCollection.Name)]

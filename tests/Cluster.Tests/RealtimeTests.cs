@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>Real-time events cross processes: socket on one gateway, grain on some silo, changes through other processes.</summary>
 [Collection(DefaultClusterCollection.Name)]

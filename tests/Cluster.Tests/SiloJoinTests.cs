@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>Scaling out: a silo that joins under load takes new activations, and nobody sees an error.</summary>
 [Collection(DefaultClusterCollection.Name)]

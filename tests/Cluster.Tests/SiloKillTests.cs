@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// <c>kill -9</c> of a silo while clients write, read and watch through both gateways (DESIGN "Failure behaviour we

@@ -7,10 +7,10 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Presence.Orleans.Console.Tests;
+namespace Presence.Console.Tests;
 
 /// <summary>
-/// One real silo process (<c>dotnet Presence.Orleans.Silo.dll</c>, Development, in-memory storage, the dev app
+/// One real silo process (<c>dotnet Presence.Silo.dll</c>, Development, in-memory storage, the dev app
 /// <c>demo/demo</c>, the admin credential set) and one headless Debian Chromium driven by Playwright, shared by the
 /// tests of a class. Each test opens its own browser context (1280×800), so nothing of one sign-in leaks into another.
 /// </summary>

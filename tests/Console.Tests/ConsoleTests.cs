@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using static Microsoft.Playwright.Assertions;
 
-namespace Presence.Orleans.Console.Tests;
+namespace Presence.Console.Tests;
 
 /// <summary>
 /// The web console at <c>/console</c> in a real browser against a real silo process: it signs in, shows a user changed

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Console.Tests;
+namespace Presence.Console.Tests;
 
 /// <summary>
 /// Screenshots of the console's main views (1280×800, the viewport). Every run writes them next to the test assembly

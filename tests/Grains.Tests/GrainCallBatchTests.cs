@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>A subscribe waits for its targets' answers with <see cref="GrainCallBatch"/>: all of them, failed ones included.</summary>
 public sealed class GrainCallBatchTests

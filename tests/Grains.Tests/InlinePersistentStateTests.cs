@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Serialization.Activators;
 using Orleans.Storage;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// Grain state that calls its storage provider on the caller's turn (<see cref="InlinePersistentState{TState}"/>): at

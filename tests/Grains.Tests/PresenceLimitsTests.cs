@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Presence.Orleans.Silo;
+using Presence.Silo;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 [Collection(SmallLimitsClusterCollection.Name)]
 public sealed class PresenceLimitsTests(SmallLimitsCluster cluster)

@@ -1,7 +1,7 @@
 using Orleans.Runtime.Placement;
-using Presence.Orleans.Diagnostics;
+using Presence.Diagnostics;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// The admin cluster view reads each silo's figures through <see cref="ISiloStatsGrain"/>, keyed by the silo's address

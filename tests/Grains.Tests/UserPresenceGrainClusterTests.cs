@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// Users on chosen silos, placed with Orleans' placement hint on their activating call (the grain keeps the default

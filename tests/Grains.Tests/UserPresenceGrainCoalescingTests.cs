@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>The default 1 s coalescing window, on the <see cref="SmallLimitsCluster"/>.</summary>
 [Collection(SmallLimitsClusterCollection.Name)]

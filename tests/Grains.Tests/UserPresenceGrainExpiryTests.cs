@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 [Collection(DefaultClusterCollection.Name)]
 public sealed class UserPresenceGrainExpiryTests(DefaultCluster cluster)

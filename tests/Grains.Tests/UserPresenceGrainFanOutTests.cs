@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Orleans.Storage;
 using Xunit.Abstractions;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 [Collection(DefaultClusterCollection.Name)]
 public sealed class UserPresenceGrainFanOutTests(DefaultCluster cluster, ITestOutputHelper output)

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// Fan-out through processes' hubs: a change goes once to each process holding watchers' devices, naming the watchers

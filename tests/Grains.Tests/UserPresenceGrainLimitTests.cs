@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 [Collection(SmallLimitsClusterCollection.Name)]
 public sealed class UserPresenceGrainLimitTests(SmallLimitsCluster cluster)

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// What the grains' time filters do on their own: on the <see cref="SmallLimitsCluster"/> reminders never fire, so no

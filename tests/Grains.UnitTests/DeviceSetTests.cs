@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Presence.Orleans.Grains.UnitTests;
+namespace Presence.Grains.UnitTests;
 
 public sealed class DeviceSetTests
 {

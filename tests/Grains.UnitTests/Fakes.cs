@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Presence.Orleans.Grains.UnitTests;
+namespace Presence.Grains.UnitTests;
 
 /// <summary>A process holding devices, as a plain object: the rules compare hubs with the comparer they are given.</summary>
 internal sealed class FakeHub(string name) : IPresenceHub

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.UnitTests;
+namespace Presence.Grains.UnitTests;
 
 public sealed class LocalSnapshotEntryTests
 {

@@ -1,6 +1,6 @@
 using FsCheck.Xunit;
 
-namespace Presence.Orleans.Grains.UnitTests;
+namespace Presence.Grains.UnitTests;
 
 public sealed class PresenceDocumentTests
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Presence.Orleans.Grains.UnitTests;
+namespace Presence.Grains.UnitTests;
 
 public sealed class SubscriptionWriterTests
 {

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// Issue 4's "done when": with PostgreSQL storage, killing the silo with SIGKILL right after an acknowledged call

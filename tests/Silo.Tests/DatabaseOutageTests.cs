@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Npgsql;
 
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// PostgreSQL stopped (<c>pg_ctl stop -m immediate</c>, as a crash) under a running silo, and a silo started while it

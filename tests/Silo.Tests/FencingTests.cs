@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// Two silos on one database that do not know of each other (two one-silo clusters: localhost clustering, their own

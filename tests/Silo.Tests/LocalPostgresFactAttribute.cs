@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>A test that stops and starts the server: it can only run on the throwaway server this run started.</summary>
 public sealed class LocalPostgresFactAttribute : FactAttribute

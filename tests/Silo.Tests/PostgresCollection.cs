@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// Every test class of this assembly joins this collection: they share one PostgreSQL server and run one after

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>One throwaway PostgreSQL server for the whole assembly (<see cref="PostgresServer"/>).</summary>
 public sealed class PostgresFixture : IAsyncLifetime

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// The REST routes R1–R5 of docs/api.md#presence-routes over a real <see cref="HttpClient"/>, as the dev app <c>demo/demo</c> with an app

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Npgsql;
 
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// One test's database, read directly (Npgsql) to check what the silo stored. Connections are not pooled:

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
 /// How long a test waits for a durable reminder on a silo restarted after a crash. A silo that is up before the

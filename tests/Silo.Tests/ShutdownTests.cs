@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>A graceful stop (SIGTERM, as Kubernetes sends it) ends the process cleanly and keeps every acknowledged write.</summary>
 [Collection(PostgresCollection.Name)]

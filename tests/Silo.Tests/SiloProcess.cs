@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Reflection;
 
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>
-/// The real silo (<c>dotnet Presence.Orleans.Silo.dll</c>) as a child process on a loopback port, in Development
+/// The real silo (<c>dotnet Presence.Silo.dll</c>) as a child process on a loopback port, in Development
 /// (so the dev app <c>demo/demo</c> exists) with PostgreSQL storage. It is stopped the way production stops it:
 /// <see cref="KillAsync"/> sends SIGKILL (a crash), <see cref="TerminateAsync"/> SIGTERM (a graceful stop).
 /// Its console output is kept and written to the test output when it is disposed.

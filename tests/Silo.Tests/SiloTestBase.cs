@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Presence.Orleans.Silo.Tests;
+namespace Presence.Silo.Tests;
 
 /// <summary>Starts silo processes for one test and kills whatever is left of them when the test ends.</summary>
 public abstract class SiloTestBase(PostgresFixture fixture, ITestOutputHelper output) : IAsyncLifetime

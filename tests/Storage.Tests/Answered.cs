@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Retries a grain call until it answers or a deadline passes: after a silo dies, the first calls may still be routed to it

@@ -1,6 +1,6 @@
 using Orleans.TestingHost;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// The failover shape: three in-process silos on one PostgreSQL database, with fast death detection. Shared by the tests of

@@ -7,7 +7,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Our grain storage with group commit (<see cref="GroupCommitGrainStorage"/>), as a silo wires it (resolved from a silo's

@@ -5,7 +5,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// The memory provider's grain storage (<see cref="InMemoryGrainStorage"/>) as a silo wires it (resolved from a built,

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Every test class that touches PostgreSQL joins this collection: they share one server and run one after

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>One throwaway PostgreSQL server for every test of this assembly, with a database per test class or per cluster.</summary>
 public sealed class PostgresFixture : IAsyncLifetime

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Our own PostgreSQL code (subscription rows, the health probe, the schema) during an outage: it answers with

@@ -8,7 +8,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// What <see cref="SiloHostingExtensions.AddPresence"/> registers for each storage provider: dependency-injection shape only,

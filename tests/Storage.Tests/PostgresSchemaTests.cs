@@ -1,7 +1,7 @@
 using System.Reflection;
 using Npgsql;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>The shipped scripts: idempotent, complete for Orleans' ADO.NET providers, and safe for silos that start together.</summary>
 [Collection(PostgresCollection.Name)]
@@ -53,7 +53,7 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture, ITestOutputHelp
         var stored = await QueriesAsync(services.Database);
 
         var required = RequiredQueryKeys();
-        var version = typeof(global::Orleans.Storage.AdoNetGrainStorage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        var version = typeof(Orleans.Storage.AdoNetGrainStorage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         output.WriteLine($"required by Orleans {version}: {string.Join(", ", required.Order(StringComparer.Ordinal))}");
 
         Assert.Empty(required.Except(stored.Keys));
@@ -117,7 +117,7 @@ public sealed class PostgresSchemaTests(PostgresFixture fixture, ITestOutputHelp
             Assert.NotEmpty(properties);
             keys.UnionWith(properties);
         }
-        var persistence = typeof(global::Orleans.Storage.AdoNetGrainStorage).Assembly.GetTypes().Single(t => t.Name == "RelationalStorageProviderQueries");
+        var persistence = typeof(Orleans.Storage.AdoNetGrainStorage).Assembly.GetTypes().Single(t => t.Name == "RelationalStorageProviderQueries");
         Assert.Equal(["ClearState", "DeleteState", "ReadFromStorage", "WriteToStorage"], persistence.GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
         keys.UnionWith(["WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey"]);
         return keys;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Our PostgreSQL code as a silo gets it from DI (the shared <see cref="PostgresDatabase"/>, the subscription rows and the

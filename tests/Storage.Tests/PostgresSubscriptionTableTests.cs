@@ -1,7 +1,7 @@
 using System.Data;
 using System.Diagnostics;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSubscriptionTableTests(PostgresFixture fixture, ITestOutputHelper output) : IAsyncLifetime

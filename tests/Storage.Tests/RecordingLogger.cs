@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>A logger that keeps what was logged at <see cref="LogLevel.Warning"/> and above, so a test can wait for a log line instead of sleeping.</summary>
 internal sealed class RecordingLogger<T> : ILogger<T>

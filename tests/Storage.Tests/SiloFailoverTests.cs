@@ -4,7 +4,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// A silo stopped, and another killed, mid-test: the user reactivates elsewhere, with no acknowledged change lost, because

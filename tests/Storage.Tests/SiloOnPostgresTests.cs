@@ -1,6 +1,6 @@
 using Orleans.TestingHost;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// The shipped scripts against the real Orleans providers: a silo configured as in production (<c>AddPresence</c>, storage

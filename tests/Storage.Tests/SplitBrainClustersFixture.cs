@@ -1,6 +1,6 @@
 using Orleans.TestingHost;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Two single-silo clusters that do not know each other but share one database and one service id: the same user can be

@@ -6,7 +6,7 @@ using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// The one rule for storage failures (<see cref="StorageErrors"/>) and what a storage component throws in place of the

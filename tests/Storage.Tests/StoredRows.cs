@@ -3,7 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>What a cluster left in PostgreSQL, read with plain SQL from the tables Orleans' providers and ours write.</summary>
 internal sealed class StoredRows(string connectionString, string serviceId) : IAsyncDisposable

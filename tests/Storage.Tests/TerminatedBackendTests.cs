@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// A grain's subscription-row write whose connection the server terminates (<c>pg_terminate_backend</c>, as a fast stop does

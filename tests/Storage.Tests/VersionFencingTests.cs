@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace Presence.Orleans.Storage.Tests;
+namespace Presence.Storage.Tests;
 
 /// <summary>
 /// Version-fenced state through Orleans' ADO.NET storage (ETag = version): a stale duplicate activation can never

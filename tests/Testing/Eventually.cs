@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>Polls a condition until it holds or a deadline passes: the replacement for fixed sleeps.</summary>
 public static class Eventually

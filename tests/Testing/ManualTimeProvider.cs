@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// A <see cref="TimeProvider"/> whose clock moves only when a test says so. Timers created from it

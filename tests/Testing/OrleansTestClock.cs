@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Reminders;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// Puts a test clock under what the presence service measures time with — grain timers, reminders, and the

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// A view of another clock whose timers fire a little after the time they were asked for. Give it to Orleans'

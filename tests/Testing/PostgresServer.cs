@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for tests. When <c>ConnectionStrings__Presence</c> is set, that server is

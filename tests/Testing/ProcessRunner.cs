@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>Runs a command line to completion, optionally as another user, and fails with its output.</summary>
 internal static class ProcessRunner

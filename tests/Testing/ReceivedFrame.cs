@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>A frame a WebSocket client received, and when (a <see cref="Stopwatch"/> timestamp).</summary>
 public sealed record ReceivedFrame(JsonElement Frame, long ReceivedAt)

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// A client on a real <see cref="ClientWebSocket"/> over TCP. Unless created with <c>read: false</c>, a loop keeps

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>The service exited while it was expected to come up.</summary>
 public sealed class ServiceExitedException(string name, int exitCode, string tail)

@@ -4,7 +4,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// A .NET service (<c>dotnet Some.dll --urls http://127.0.0.1:port</c>) as a child process of the test run, stopped the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// The counterpart of <see cref="Eventually"/>: checks that a condition holds on every poll for a whole period (something

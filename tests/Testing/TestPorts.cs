@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Presence.Orleans.Testing;
+namespace Presence.Testing;
 
 /// <summary>
 /// Free loopback TCP ports for test hosts. Every silo (a <c>WebApplicationFactory</c> one included) listens on a silo

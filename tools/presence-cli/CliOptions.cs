@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Presence.Orleans.Cli;
+namespace Presence.Cli;
 
 /// <summary>Command-line settings of the watcher; <see cref="TryParse"/> explains what is wrong.</summary>
 internal sealed record CliOptions

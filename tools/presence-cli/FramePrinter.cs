@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Presence.Orleans.Cli;
+namespace Presence.Cli;
 
 /// <summary>One readable line per frame: time, kind, and the fields an operator checks.</summary>
 internal static class FramePrinter

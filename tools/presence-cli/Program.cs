@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cli;
+namespace Presence.Cli;
 
 /// <summary>Entry point (not top-level statements: tests see this assembly's internals next to the silo's <c>Program</c>).</summary>
 internal static class PresenceCli

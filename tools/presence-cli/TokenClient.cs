@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Presence.Orleans.Cli;
+namespace Presence.Cli;
 
 /// <summary>Gets a user token the way an app server does: client credentials, then <c>inherit</c> for the user.</summary>
 internal static class TokenClient

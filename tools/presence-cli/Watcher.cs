@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Presence.Orleans.Cli;
+namespace Presence.Cli;
 
 /// <summary>
 /// Connects as a user, subscribes to the given users and writes every frame as it arrives, until cancelled;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
-namespace Presence.Orleans.Gateway;
+namespace Presence.Gateway;
 
 public static class ClientHostingExtensions
 {
@@ -67,8 +67,6 @@ public static class ClientHostingExtensions
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionStatus>());
             client.Services.AddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();
         });
-        // Kestrel starts beside the client rather than after it: a gateway waiting for the cluster is live, not ready.
-        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks().AddCheck<ClusterConnectionHealthCheck>("cluster", tags: [HealthTags.Ready]);
         builder.Services.AddHostedService<SiloMembershipWatcher>();
         return builder;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Presence.Orleans.Gateway;
+namespace Presence.Gateway;
 
 /// <summary>A gateway process is ready only while its Orleans client is connected to the cluster.</summary>
 internal sealed class ClusterConnectionHealthCheck(ClusterConnectionStatus status) : IHealthCheck

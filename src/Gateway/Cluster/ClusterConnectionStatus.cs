@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Gateway;
+namespace Presence.Gateway;
 
 /// <summary>
 /// How many silos (Orleans gateways) this client is connected to, as Orleans reports it. The gateway process is

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Gateway;
+namespace Presence.Gateway;
 
 /// <summary>
 /// A gateway started before the silos (or while the database is down) keeps trying to connect instead of failing

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Gateway;
+namespace Presence.Gateway;
 
 /// <summary>
 /// A gateway process's view of cluster membership. Its own connections only show the silos it happened to connect

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Diagnostics;
+namespace Presence.Diagnostics;
 
 /// <summary>
 /// A grain with no state and no behaviour: the benchmarks' reference for what one Orleans activation costs in memory,

@@ -1,7 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
-namespace Presence.Orleans.Diagnostics;
+namespace Presence.Diagnostics;
 
 /// <summary>
 /// Reads one silo's <see cref="PresenceMetrics"/> (its per-app gauges and its change count) for the admin cluster view.

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Presence.Orleans.Diagnostics;
+namespace Presence.Diagnostics;
 
 /// <summary>
 /// The project's own meter (<see cref="MeterName"/>) and activity source, shared by silos (grains) and gateways

@@ -1,6 +1,6 @@
-using Presence.Orleans.Diagnostics;
+using Presence.Diagnostics;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <inheritdoc cref="IBareActivationGrain"/>
 internal sealed class BareActivationGrain : Grain, IBareActivationGrain

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime;
-using Presence.Orleans.Diagnostics;
+using Presence.Diagnostics;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// See <see cref="ISiloStatsGrain"/>: answers this process's <see cref="PresenceMetrics"/> when it runs on the silo it is

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// What the users one user watches must be told (<see cref="DeviceSet"/>): whether it has devices connected, with the

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>What a watcher does with a target's event (<see cref="SubscriptionBook.Accept"/>).</summary>
 internal enum DeliveryVerdict

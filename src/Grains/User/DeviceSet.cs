@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// One user's connected devices: resource → the device's connection, its process's hub and its lease; the connection

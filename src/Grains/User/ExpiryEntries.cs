@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>Username → expiry (Unix seconds) maps, as both ends of a user's subscriptions keep them.</summary>
 internal static class ExpiryEntries

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// Where one change goes (<see cref="WatcherBook.PlanFanOut"/>): one message per process and chunk of watchers there,

@@ -1,6 +1,6 @@
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// Whether two references name the same connection (<see cref="IPresenceObserver"/>) or process (<see cref="IPresenceHub"/>):

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The one grain timer and the one reminder of a user grain, armed as its <see cref="WakeUpSchedule"/> says: the only

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>Sets of processes (<see cref="IPresenceHub"/>), compared as sets.</summary>
 internal static class HubSets

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// What user grains say to each other: a subscriber asks its targets to admit or release it and tells them where its

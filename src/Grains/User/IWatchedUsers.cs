@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>The users one user watches, as its <see cref="SubscriptionWriter"/> calls them (each awaited).</summary>
 internal interface IWatchedUsers

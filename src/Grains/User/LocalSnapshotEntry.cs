@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// One user's entry in the silo's <see cref="LocalPresenceSnapshots"/>, which the API on the same silo reads without a

@@ -1,6 +1,6 @@
-using Presence.Orleans.Diagnostics;
+using Presence.Diagnostics;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>One activation's share of the silo's gauges (online users, connected devices per app), reported as it changes.</summary>
 internal sealed class PresenceGauges(string app)

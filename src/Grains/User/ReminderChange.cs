@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>What the user's one reminder needs (<see cref="WakeUpSchedule.PlanReminder"/>): armed anew, or removed.</summary>
 internal readonly record struct ReminderChange(bool Disarm, TimeSpan DueTime, TimeSpan Period)

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The status of one resource (device) and when it last changed, which orders eviction. Never changed once made

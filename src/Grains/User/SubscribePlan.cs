@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>The subscriptions a subscribe ends: the expired ones it did not renew, and the ones evicted past the cap.</summary>
 internal sealed record SubscribePlan(List<string> Expired, HashSet<string> Evicted)

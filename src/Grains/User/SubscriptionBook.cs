@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// What one user watches: target → expiry (Unix seconds), the cap with eviction by least time left, expiry at the exact

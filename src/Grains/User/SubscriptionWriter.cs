@@ -1,8 +1,8 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
-using Presence.Orleans.Diagnostics;
+using Presence.Diagnostics;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// Changes what one user watches, in the order that keeps its three copies consistent: the targets admit it first (a

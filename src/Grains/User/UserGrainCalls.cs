@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// One user grain's calls to the other users of its app (<see cref="IUserPresenceProtocol"/>) and to the processes holding

@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using Presence.Orleans.Diagnostics;
+using Presence.Diagnostics;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// One user (key <c>{org}/{app}/{username}</c>) as an Orleans grain: activation, the turn, the commit of each change and

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>What the user grain logs, keyed by the grain key.</summary>
 internal static partial class UserPresenceLog

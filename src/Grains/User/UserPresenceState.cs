@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// The persisted presence of one user: a small blob written once per changing turn. Subscriptions are

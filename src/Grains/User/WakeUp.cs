@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>The deadlines of one user that wake its grain (<see cref="WakeUpSchedule"/>).</summary>
 [Flags]

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// Every deadline of one user, and the one grain timer and the one reminder that wake it for them: the timer at the

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// A would-be watcher asking a target to admit it (<see cref="IUserPresenceProtocol.AdmitWatcherAsync"/>): who it is, until

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>Answer of a target to a would-be watcher: admitted or not (full), and its presence.</summary>
 [GenerateSerializer, Immutable, Alias("presence.WatchResult")]

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains;
+namespace Presence.Grains;
 
 /// <summary>
 /// Who watches one user: subscriber → expiry (Unix seconds), the cap on watchers, which of them have devices

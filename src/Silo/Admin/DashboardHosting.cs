@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
-using Presence.Orleans.Gateway;
 
-namespace Presence.Orleans.Silo;
+namespace Presence.Silo;
 
 /// <summary>
 /// The Orleans dashboard (<c>Microsoft.Orleans.Dashboard</c>) co-hosted by a silo at <see cref="RoutePrefix"/>, on the

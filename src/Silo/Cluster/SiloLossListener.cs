@@ -1,7 +1,6 @@
 using Orleans.Runtime;
-using Presence.Orleans.Gateway;
 
-namespace Presence.Orleans.Silo;
+namespace Presence.Silo;
 
 /// <summary>
 /// The co-hosted API's view of membership: when another silo is stopping or dead, its grains move, so the

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Silo;
+namespace Presence.Silo;
 
 /// <summary>Ready only while this silo is <c>Active</c> in cluster membership (not joining, not shutting down, not declared dead).</summary>
 internal sealed class SiloReadinessHealthCheck(ISiloStatusOracle membership) : IHealthCheck

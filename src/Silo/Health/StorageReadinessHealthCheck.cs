@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Presence.Orleans.Grains;
+using Presence.Grains;
 
-namespace Presence.Orleans.Silo;
+namespace Presence.Silo;
 
 /// <summary>Ready only while the silo's storage answers a ping.</summary>
 internal sealed class StorageReadinessHealthCheck(IServiceProvider services) : IHealthCheck

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>The dev app's token, issued once by whichever process is asked first and valid on all of them.</summary>
 public sealed class AppToken

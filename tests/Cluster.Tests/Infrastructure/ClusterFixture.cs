@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>One cluster for the tests that share it; each test first puts it back into shape.</summary>
 public abstract class ClusterFixture : IAsyncLifetime

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>One process of the cluster, with a REST client of its API.</summary>
 public sealed class ClusterNode : IAsyncDisposable

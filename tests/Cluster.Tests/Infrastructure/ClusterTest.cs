@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>A test on a shared cluster: it starts from the cluster's full shape and writes what it measured to its output.</summary>
 public abstract class ClusterTest(ClusterFixture fixture, ITestOutputHelper output) : IAsyncLifetime

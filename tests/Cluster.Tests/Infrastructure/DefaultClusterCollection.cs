@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>The test classes that share one <see cref="DefaultClusterFixture"/> (one at a time).</summary>
 [CollectionDefinition(Name)]

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// Three silos and two gateways with the production timings of membership (2 s probes, 2 misses, 2 votes) and of device

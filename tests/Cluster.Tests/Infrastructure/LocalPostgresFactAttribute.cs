@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>A test that stops and starts PostgreSQL: it can only run on the throwaway server the run started itself.</summary>
 public sealed class LocalPostgresFactAttribute : FactAttribute

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// An Orleans client in the test process, on the cluster's membership table, asking the management grain where grains

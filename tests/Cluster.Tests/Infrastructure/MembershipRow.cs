@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>One row of Orleans' membership table (<c>orleansmembershiptable</c>).</summary>
 public sealed record MembershipRow(int Port, int Generation, int Status, DateTimeOffset IAmAliveTime)

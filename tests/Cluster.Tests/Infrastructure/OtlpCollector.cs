@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// A stand-in OpenTelemetry collector on a loopback port: it accepts OTLP over HTTP (protobuf) and keeps each request's

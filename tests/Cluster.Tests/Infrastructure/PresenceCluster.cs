@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Npgsql;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// The production topology on loopback: silos (grains and the API) and gateways (the API as Orleans clients), as child
@@ -341,7 +341,7 @@ public sealed class PresenceCluster : IAsyncDisposable
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:Console:FormatterOptions:SingleLine"] = "true",
             ["Logging:Console:FormatterOptions:ColorBehavior"] = "Disabled",
-            ["Logging:LogLevel:Presence.Orleans"] = "Information",
+            ["Logging:LogLevel:Presence"] = "Information",
             // Not a line per HTTP request (the gateway has no appsettings.json to say so).
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// Sends one request per <c>period</c> until stopped and keeps every outcome. Sequential (the default), a request starts

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// What one HTTP request got: a status and body, or a transport failure (<see cref="TimedOut"/> past the client's

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>Where the build put the silo and the gateway (baked into this assembly by the .csproj).</summary>
 public static class ServiceAssemblies

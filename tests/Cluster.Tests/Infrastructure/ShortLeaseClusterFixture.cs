@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// Three silos and two gateways whose device leases are short (renewed every 2 s, dropped after 8 s, checked every 2 s),

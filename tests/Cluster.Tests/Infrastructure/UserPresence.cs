@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>One user's presence as R3 returns it, with the status map sorted so that records compare by value.</summary>
 public sealed record UserPresence(string Uid, long LastTime, string Ext, string StatusText)

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Cluster.Tests;
+namespace Presence.Cluster.Tests;
 
 /// <summary>
 /// One R1 of a <see cref="WriteLoad"/>: resource <see cref="Resource"/> of <see cref="User"/> set to <c>s{Seq}</c>, and

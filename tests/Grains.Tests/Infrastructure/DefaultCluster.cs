@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// The default limits, except that changes are not coalesced (every version reaches devices at once, so tests can

@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Reminders;
 using Orleans.TestingHost;
-using Presence.Orleans.Silo;
+using Presence.Silo;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// Three in-process silos wired as production wires one (<see cref="SiloHostingExtensions.AddPresence"/> with memory

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>Drops reminder ticks at the grain's door: reminders stay registered and stored, but never fire.</summary>
 internal sealed class QuietRemindersFilter : IIncomingGrainCallFilter

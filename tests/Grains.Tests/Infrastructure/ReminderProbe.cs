@@ -1,6 +1,6 @@
 using Orleans.Reminders.Diagnostics;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// Follows Orleans' reminder diagnostics (process-wide, hence keyed by grain id, which is unique per test app) so that a

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// Small limits set through configuration, as an operator would (caps low enough to hit, no <c>ext</c> grace period,

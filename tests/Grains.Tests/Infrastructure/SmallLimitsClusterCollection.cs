@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>Tests on the <see cref="SmallLimitsCluster"/>; they run one after the other, as they share its clock.</summary>
 [CollectionDefinition(Name)]

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
 using Orleans.Storage;
 
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// One test's tenant on a shared <see cref="PresenceCluster"/>: user keys are <c>org/{unique app}/{username}</c>, so the
@@ -27,7 +27,7 @@ internal sealed class TestApp(PresenceCluster cluster)
     public IUserPresenceGrain User(string username) => cluster.Client.GetUserGrain(Key(username));
 
     /// <summary>The id Orleans files the user under: activations, stored state and reminders.</summary>
-    public GrainId GrainId(string username) => global::Orleans.Runtime.GrainId.Create(UserPresenceGrain.GrainTypeName, Key(username).ToString());
+    public GrainId GrainId(string username) => Orleans.Runtime.GrainId.Create(UserPresenceGrain.GrainTypeName, Key(username).ToString());
 
     public Task<TestDevice> ConnectAsync(string username, string resource, TestHub? hub = null) => TestDevice.ConnectAsync(this, username, resource, hub);
 

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// A connected device as the grains see it: an <see cref="IPresenceObserver"/> living in the cluster client (as a

@@ -1,4 +1,4 @@
-namespace Presence.Orleans.Grains.Tests;
+namespace Presence.Grains.Tests;
 
 /// <summary>
 /// A process's <see cref="IPresenceHub"/> as the grains see it, living in the cluster client like <see cref="TestDevice"/>:

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace Presence.Api;
+
+/// <summary>Every app has valid names and credentials, and no org/app pair is configured twice.</summary>
+internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAppsOptions>
+{
+    internal const int MaxNameLength = 64;
+
+    public ValidateOptionsResult Validate(string? name, PresenceAppsOptions options)
+    {
+        var failures = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Apps.Count; i++)
+        {
+            var app = options.Apps[i];
+            var at = $"{PresenceAppsOptions.SectionName}:{nameof(PresenceAppsOptions.Apps)}:{i}";
+            if (!IsValidName(app.Org))
+                failures.Add($"{at}:{nameof(PresenceAppOptions.Org)} must be 1-{MaxNameLength} characters of A-Z a-z 0-9 _ - . (got '{app.Org}').");
+            if (!IsValidName(app.App))
+                failures.Add($"{at}:{nameof(PresenceAppOptions.App)} must be 1-{MaxNameLength} characters of A-Z a-z 0-9 _ - . (got '{app.App}').");
+            if (string.IsNullOrWhiteSpace(app.ClientId))
+                failures.Add($"{at}:{nameof(PresenceAppOptions.ClientId)} is required.");
+            if (string.IsNullOrWhiteSpace(app.ClientSecret))
+                failures.Add($"{at}:{nameof(PresenceAppOptions.ClientSecret)} is required.");
+            if (!seen.Add($"{app.Org}/{app.App}"))
+                failures.Add($"{at}: the app {app.Org}/{app.App} is configured more than once.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsValidName(string? value) =>
+        value is { Length: > 0 and <= MaxNameLength }
+        && value.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+}

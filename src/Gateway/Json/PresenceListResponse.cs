@@ -1,8 +1,0 @@
-using System.Text.Json.Serialization;
-using Presence.Orleans.Grains;
-
-namespace Presence.Orleans.Gateway;
-
-/// <summary>R3's answer: <c>{"result":[…]}</c>, the grains' snapshots as they are (<see cref="PresenceListJsonConverter"/>).</summary>
-internal sealed record PresenceListResponse(
-    [property: JsonPropertyName("result"), JsonConverter(typeof(PresenceListJsonConverter))] IReadOnlyList<PresenceSnapshot> Result);

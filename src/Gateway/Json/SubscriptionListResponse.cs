@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Presence.Orleans.Gateway;
-
-/// <summary>R5's answer: <c>{"result":{"totalnum":"…","sublist":[…]}}</c>.</summary>
-internal sealed record SubscriptionListResponse([property: JsonPropertyName("result")] SubscriptionListDto Result);

@@ -1,4 +1,0 @@
-namespace Presence.Orleans.Gateway;
-
-/// <summary>A rate-limit partition: one app (<c>org/app</c>) on one route (endpoint name).</summary>
-internal readonly record struct RateLimitKey(string App, string Route);

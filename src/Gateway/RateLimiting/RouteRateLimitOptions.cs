@@ -1,9 +1,0 @@
-namespace Presence.Orleans.Gateway;
-
-/// <summary>Overrides of one route's limit; unset values fall back to <see cref="PresenceRateLimitOptions"/>.</summary>
-public sealed class RouteRateLimitOptions
-{
-    public int? PermitLimit { get; set; }
-
-    public TimeSpan? Window { get; set; }
-}

@@ -1,9 +1,0 @@
-namespace Presence.Orleans.Grains;
-
-/// <summary>Process memory is always there.</summary>
-internal sealed class InMemoryStorageHealth : IStorageHealth
-{
-    public string Backend => "memory";
-
-    public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

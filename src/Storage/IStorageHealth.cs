@@ -1,0 +1,13 @@
+namespace Presence.Storage;
+
+/// <summary>
+/// Whether the silo's storage answers right now (readiness probes). Throws
+/// <see cref="StorageUnavailableException"/> when it does not.
+/// </summary>
+public interface IStorageHealth
+{
+    /// <summary>Short name of the backend, for probe output ("memory", "postgres").</summary>
+    string Backend { get; }
+
+    Task PingAsync(CancellationToken cancellationToken);
+}

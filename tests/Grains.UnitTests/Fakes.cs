@@ -47,3 +47,38 @@ internal static class Fakes
         return true;
     }
 }
+
+/// <summary>A grain's persistent state that records writes and fails the next one on request.</summary>
+internal sealed class FakePersistentState<T>(T state) : IPersistentState<T>
+{
+    public T State { get; set; } = state;
+
+    public string? Etag { get; private set; }
+
+    public bool RecordExists => Etag is not null;
+
+    /// <summary>What each successful write stored, in order.</summary>
+    public List<T> Written { get; } = [];
+
+    public bool FailNextWrite { get; set; }
+
+    /// <summary>Runs at the start of each write (to see what happened before it).</summary>
+    public Action? OnWrite { get; set; }
+
+    public Task WriteStateAsync()
+    {
+        OnWrite?.Invoke();
+        if (FailNextWrite)
+        {
+            FailNextWrite = false;
+            throw new StorageUnavailableException("the database is down");
+        }
+        Written.Add(State);
+        Etag = Written.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Task.CompletedTask;
+    }
+
+    public Task ReadStateAsync() => Task.CompletedTask;
+
+    public Task ClearStateAsync() => throw new NotSupportedException("The user grain never clears its state.");
+}

@@ -48,6 +48,7 @@ internal sealed class UserPresenceGrain(
     private UserGrainCalls? _calls;
     private SubscriptionWriter? _writer;
     private LocalSnapshotEntry _local = null!;
+    private PresenceCommitter _committer = null!;
 
     /// <summary>The answer to an admitted watcher, made once per snapshot: the watchers of a user ask in bursts.</summary>
     private WatchResult? _admitted;
@@ -65,6 +66,7 @@ internal sealed class UserPresenceGrain(
         _watchers = new WatcherBook(_user.Username, _limits.MaxSubscribersPerUser, GrainIdentityComparer.Instance);
         _gauges = new PresenceGauges(_app.Name);
         _local = new LocalSnapshotEntry(localSnapshots, _user);
+        _committer = new PresenceCommitter(state, _presence, _local);
         _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, OnTimerAsync, logger);
 
         var subscriptions = subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
@@ -108,35 +110,11 @@ internal sealed class UserPresenceGrain(
 
     public Task<PresenceSnapshot> GetPresenceAsync() => Task.FromResult(Snapshot());
 
-    /// <summary>Makes one change durable (false: nothing to change); memory goes back if the write fails. The caller publishes.</summary>
+    /// <summary>Makes one change durable (false: nothing to change) and applies what follows from it. The caller publishes.</summary>
     private async Task<bool> CommitAsync(Func<bool> change)
     {
-        var checkpoint = _presence.Checkpoint();
-        if (!change())
+        if (await _committer.CommitAsync(change, SyncReminderAsync) is not { } checkpoint)
             return false;
-        var graceStarted = _presence.Seal(checkpoint);
-        _local.BeginWrite();
-        try
-        {
-            if (graceStarted)
-            {
-                // The durable backstop goes first: a crash between the two leaves only a tick that finds nothing to do.
-                UpdateWakeUps();
-                await _wakeUpTriggers.SyncReminderAsync();
-            }
-            state.State = _presence.State;
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            _presence.Restore(checkpoint);
-            state.State = _presence.State;
-            throw;
-        }
-        finally
-        {
-            _local.EndWrite();
-        }
         DropDevicesWithoutResource();
         PresenceMetrics.PresenceChanged(_app.Name);
         _gauges.Report(_presence.IsOnline, _devices.Count);
@@ -171,21 +149,6 @@ internal sealed class UserPresenceGrain(
 
     public Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize) =>
         Task.FromResult(_subscriptions.Page(pageNum, pageSize, NowSeconds()));
-
-    /// <summary>Fences a change of this user's rows: the state record is written first with its ETag, so a stale activation fails first.</summary>
-    private async Task FenceAsync()
-    {
-        _presence.State.SubscriptionRevision++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            _presence.State.SubscriptionRevision--;
-            throw;
-        }
-    }
 
     /// <summary>What this user tells a target it watches until <paramref name="expiresAt"/>, with where its devices are.</summary>
     private WatchRequest WatchRequestUntil(long expiresAt) =>
@@ -425,6 +388,13 @@ internal sealed class UserPresenceGrain(
         _wakeUpTriggers.ArmTimer();
     }
 
+    /// <summary>The reminder follows the durable deadlines (the timer follows them after the caller's write).</summary>
+    private Task SyncReminderAsync()
+    {
+        UpdateWakeUps();
+        return _wakeUpTriggers.SyncReminderAsync();
+    }
+
     /// <summary>As <see cref="Reschedule"/>, and the reminder follows the durable deadlines before the caller is answered.</summary>
     private Task RescheduleDurablyAsync()
     {
@@ -481,7 +451,7 @@ internal sealed class UserPresenceGrain(
     private UserGrainCalls Calls => _calls ??= new UserGrainCalls(GrainFactory, _app, _user.Username);
 
     private SubscriptionWriter Writer => _writer ??= new SubscriptionWriter(
-        _subscriptions, Calls, subscriptionTable, FenceAsync, WatchRequestUntil, _devices.SendSubscriptionsEnded, _grainKey, _app.Prefix, logger);
+        _subscriptions, Calls, subscriptionTable, _committer.FenceAsync, WatchRequestUntil, _devices.SendSubscriptionsEnded, _grainKey, _app.Prefix, logger);
 
     private Task ExpireSubscriptionsAsync() => _subscriptions.Count == 0 ? Task.CompletedTask : Writer.ExpireAsync(NowSeconds());
 

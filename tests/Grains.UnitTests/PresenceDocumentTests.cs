@@ -214,4 +214,22 @@ public sealed class PresenceDocumentTests
         }
         return true;
     }
+
+    [Fact]
+    public void SetLostAt_SetsLastTimeToTheDrop_AndLeavesAResourceNoLongerHeldAlone()
+    {
+        var document = Fakes.Document(_clock);
+        document.Change(() => { document.Connect("ios"); return true; });
+        document.Change(() => document.SetStatus("web", "1", null, heldByDevice: false));
+        var droppedAt = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.True(document.Change(() => document.SetLostAt([("ios", droppedAt), ("web", droppedAt)])));
+
+        var snapshot = document.Snapshot();
+        Assert.Equal("0", snapshot.Status["ios"]);
+        Assert.Equal("1", snapshot.Status["web"]); // set over REST, not held by a connection
+        Assert.Equal(droppedAt.ToUnixTimeSeconds(), snapshot.LastTime);
+        Assert.False(document.Change(() => document.SetLostAt([("ios", droppedAt)])));
+    }
 }

@@ -159,6 +159,23 @@ internal sealed partial class PresenceDocument
         return resources.Count > 0;
     }
 
+    /// <summary>
+    /// Resources whose connection dropped and whose reconnect grace ended go offline as of the drop (<c>last_time</c>
+    /// too); a resource no longer online and held by a connection (set over REST meanwhile, evicted) is left alone.
+    /// </summary>
+    public bool SetLostAt(IReadOnlyCollection<(string Resource, DateTimeOffset DroppedAt)> resources)
+    {
+        var changed = false;
+        foreach (var (resource, droppedAt) in resources)
+        {
+            if (!IsHeldByConnection(resource))
+                continue;
+            SetResource(resource, OfflineStatus, loggedOut: false, login: true, connected: false, droppedAt);
+            changed = true;
+        }
+        return changed;
+    }
+
     /// <summary>The grace period ended: <c>ext</c> is cleared; false while it is not due (or was cancelled).</summary>
     public bool ClearExtIfDue()
     {
@@ -169,9 +186,9 @@ internal sealed partial class PresenceDocument
     }
 
     /// <summary>Sets one resource; a <paramref name="login"/> (to or from "0", or a new connection) moves <c>last_time</c>.</summary>
-    private void SetResource(string resource, string status, bool loggedOut, bool login, bool connected)
+    private void SetResource(string resource, string status, bool loggedOut, bool login, bool connected, DateTimeOffset? at = null)
     {
-        var now = _clock.GetUtcNow();
+        var now = at ?? _clock.GetUtcNow();
         State.Resources[resource] = new ResourceState { Status = status, ChangedAt = now, LoggedOut = loggedOut, Connected = connected };
         if (login)
             State.LastTime = now.ToUnixTimeSeconds();

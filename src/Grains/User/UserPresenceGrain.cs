@@ -17,6 +17,7 @@ internal sealed class UserPresenceGrain(
     [PersistentState(UserPresenceGrain.StateName, UserPresenceGrain.StorageName)] IPersistentState<UserPresenceState> state,
     ISubscriptionTable subscriptionTable,
     IOptions<PresenceLimits> limits,
+    IOptions<PresenceRealtimeOptions> realtime,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     LocalPresenceSnapshots localSnapshots,
     ILogger<UserPresenceGrain> logger)
@@ -34,6 +35,9 @@ internal sealed class UserPresenceGrain(
     private readonly PresenceLimits _limits = limits.Value;
     private readonly WakeUpSchedule _wakeUps = new(limits.Value);
     private readonly DeviceSet _devices = new(GrainIdentityComparer.Instance, GrainIdentityComparer.Instance, TimeProvider.System, clock);
+
+    /// <summary>Dropped connections still online; null when the grace is off (the default).</summary>
+    private readonly ReconnectGrace? _grace = realtime.Value.ReconnectGrace > TimeSpan.Zero ? new(realtime.Value.ReconnectGrace) : null;
 
     private GrainWakeUps _wakeUpTriggers = null!;
     private UserKey _user;
@@ -251,6 +255,15 @@ internal sealed class UserPresenceGrain(
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
+        if (_grace?.Resume(resource) == true && _presence.IsHeldByConnection(resource) && !_devices.Has(resource))
+        {
+            // Back within its reconnect grace: still online as it was, so no login and nothing for the watchers.
+            logger.LogDeviceResumed(_grainKey, resource);
+            AddDevice(resource, device, hub, resync: false);
+            UpdateKeepAlive();
+            Reschedule();
+            return Snapshot();
+        }
         // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
         _wakeUps.ExpectConnections(clock.GetUtcNow());
         await _wakeUpTriggers.SyncReminderAsync();
@@ -286,7 +299,9 @@ internal sealed class UserPresenceGrain(
         }
         if (_presence.IsHeldByConnection(resource))
         {
-            // Our predecessor held this device: take it back as it is, no login, and catch up with our targets.
+            // Our predecessor held this device (or its connection dropped within the grace): take it back as it is, no
+            // login, and catch up with our targets.
+            _grace?.Resume(resource);
             AddDevice(resource, device, hub, resync: true);
             return;
         }
@@ -304,6 +319,12 @@ internal sealed class UserPresenceGrain(
         Announce(_devices.Remove([resource]));
         _gauges.Report(_presence.IsOnline, _devices.Count);
         logger.LogDeviceDisconnected(_grainKey, resource, logout, _devices.Count);
+        if (!logout && _presence.IsHeldByConnection(resource) && _grace?.Hold(resource, clock.GetUtcNow()) == true)
+        {
+            UpdateKeepAlive();
+            Reschedule();
+            return Snapshot(); // online until the grace ends (EndReconnectGraceAsync) or the device is back
+        }
         if (await CommitAsync(() => _presence.Disconnect(resource, logout)))
             Publish();
         await _wakeUpTriggers.TrySyncReminderAsync();
@@ -359,12 +380,30 @@ internal sealed class UserPresenceGrain(
     {
         if (!_wakeUps.CheckConnections(clock.GetUtcNow()))
             return; // a fresh activation: reconnecting devices still have time
-        var orphans = _presence.OrphanedResources(_devices.Has);
+        var orphans = _presence.OrphanedResources(r => _devices.Has(r) || _grace?.IsHeld(r) == true);
         if (await CommitAsync(() => _presence.SetLost(orphans)))
         {
             logger.LogOrphansOffline(_grainKey, orphans.Count);
             Publish();
         }
+    }
+
+    /// <summary>Dropped connections whose grace ended go offline as of the drop; put back when that cannot be stored.</summary>
+    private async Task EndReconnectGraceAsync()
+    {
+        var ended = _grace!.TakeExpired(clock.GetUtcNow());
+        try
+        {
+            if (await CommitAsync(() => _presence.SetLostAt(ended)))
+                Publish();
+        }
+        catch
+        {
+            foreach (var (resource, droppedAt) in ended)
+                _grace.Hold(resource, droppedAt);
+            throw;
+        }
+        UpdateKeepAlive();
     }
 
     private async Task ClearExtAfterGraceAsync()
@@ -379,7 +418,7 @@ internal sealed class UserPresenceGrain(
     // ---- Wake-ups: one timer, one reminder ----
 
     private void UpdateWakeUps() =>
-        _wakeUps.Update(clock.GetUtcNow(), _presence.ExtClearAt, _subscriptions.EarliestExpiry, _devices.Count, _presence.HasConnectedResources);
+        _wakeUps.Update(clock.GetUtcNow(), _presence.ExtClearAt, _subscriptions.EarliestExpiry, _devices.Count, _presence.HasConnectedResources, _grace?.Due);
 
     /// <summary>The deadlines follow the state, and the timer follows the deadlines.</summary>
     private void Reschedule()
@@ -420,6 +459,8 @@ internal sealed class UserPresenceGrain(
                 await ExpireSubscriptionsAsync();
             if (due.HasFlag(WakeUp.ExtGrace))
                 await ClearExtAfterGraceAsync();
+            if (due.HasFlag(WakeUp.ReconnectGrace))
+                await EndReconnectGraceAsync();
         }
         catch
         {
@@ -460,7 +501,7 @@ internal sealed class UserPresenceGrain(
     /// <summary>Keeps this activation while devices or connected watchers rely on it; tells Orleans only on a change (it locks).</summary>
     private void UpdateKeepAlive()
     {
-        var keepAlive = _devices.Count > 0 || _watchers.ConnectedCount > 0;
+        var keepAlive = _devices.Count > 0 || _watchers.ConnectedCount > 0 || _grace?.Count > 0;
         if (keepAlive == _keptAlive)
             return;
         _keptAlive = keepAlive;

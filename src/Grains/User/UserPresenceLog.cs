@@ -29,6 +29,9 @@ internal static partial class UserPresenceLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: device {Resource} connected ({DeviceCount} connected)")]
     public static partial void LogDeviceConnected(this ILogger logger, string grainKey, string resource, int deviceCount);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: device {Resource} came back within its reconnect grace")]
+    public static partial void LogDeviceResumed(this ILogger logger, string grainKey, string resource);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainKey}: device {Resource} disconnected (logout: {Logout}; {DeviceCount} connected)")]
     public static partial void LogDeviceDisconnected(this ILogger logger, string grainKey, string resource, bool logout, int deviceCount);
 

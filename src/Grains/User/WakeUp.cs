@@ -26,4 +26,7 @@ internal enum WakeUp
     /// both died wakes up and sets them offline (reminder only).
     /// </summary>
     ConnectionCheck = 32,
+
+    /// <summary>A dropped connection's reconnect grace ended: its resource goes offline (timer only; see <see cref="ReconnectGrace"/>).</summary>
+    ReconnectGrace = 64,
 }

@@ -37,6 +37,7 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     private DateTimeOffset? _orphanCheck;
     private DateTimeOffset? _subscriptionExpiry;
     private DateTimeOffset? _extGrace;
+    private DateTimeOffset? _reconnectGrace;
     private DateTimeOffset? _connectionCheck;
     private bool _devicesConnected;
     private DateTimeOffset? _timerNotBefore;
@@ -61,11 +62,14 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     /// <summary>
     /// Takes the deadlines that follow from the user's state: the <c>ext</c> grace deadline, the earliest subscription
     /// expiry (Unix seconds), and whether devices are connected or connections hold resources (leases and the connection
-    /// check run only then; a running one keeps its next time).
+    /// check run only then; a running one keeps its next time). <paramref name="reconnectGraceDue"/>: when the earliest
+    /// dropped connection's grace ends (the connection check is its durable backstop: its resource is still held).
     /// </summary>
-    public void Update(DateTimeOffset now, DateTimeOffset? extClearAt, long? earliestExpiry, int deviceCount, bool connectionsHoldResources)
+    public void Update(DateTimeOffset now, DateTimeOffset? extClearAt, long? earliestExpiry, int deviceCount, bool connectionsHoldResources,
+        DateTimeOffset? reconnectGraceDue = null)
     {
         _extGrace = extClearAt;
+        _reconnectGrace = reconnectGraceDue;
         _subscriptionExpiry = earliestExpiry is { } expiry ? DateTimeOffset.FromUnixTimeSeconds(expiry) : null;
         _devicesConnected = deviceCount > 0;
         _leaseCheck = _devicesConnected ? _leaseCheck ?? now + LeaseCheckPeriod : null;
@@ -108,7 +112,7 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
     {
         get
         {
-            var due = Min(Min(Min(_publishWindowEnd, _leaseCheck), Min(_orphanCheck, _extGrace)), _devicesConnected ? _subscriptionExpiry : null);
+            var due = Min(Min(Min(_publishWindowEnd, _leaseCheck), Min(_orphanCheck, _extGrace)), Min(_devicesConnected ? _subscriptionExpiry : null, _reconnectGrace));
             return due is { } at && _timerNotBefore is { } notBefore && at < notBefore ? notBefore : due;
         }
     }
@@ -142,6 +146,8 @@ internal sealed class WakeUpSchedule(PresenceLimits limits)
             due |= WakeUp.SubscriptionExpiry;
         if (_extGrace <= now)
             due |= WakeUp.ExtGrace;
+        if (_reconnectGrace <= now)
+            due |= WakeUp.ReconnectGrace;
         return due;
     }
 

@@ -12,7 +12,10 @@ public abstract class ClusterFixture : IAsyncLifetime
     /// <summary>Configuration every process of this cluster gets, on top of the test defaults.</summary>
     protected abstract IReadOnlyDictionary<string, string> Settings { get; }
 
-    public async Task InitializeAsync() => _cluster = await PresenceCluster.StartAsync(Name, Settings);
+    /// <summary>How many silos and gateways the cluster keeps running.</summary>
+    protected virtual (int Silos, int Gateways) Shape => (3, 2);
+
+    public async Task InitializeAsync() => _cluster = await PresenceCluster.StartAsync(Name, Settings, Shape.Silos, Shape.Gateways);
 
     public virtual async Task DisposeAsync()
     {

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Presence.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Subscription rows in this process's memory (the embedded default; one silo, nothing survives a restart).</summary>
+    public static IServiceCollection AddInMemorySubscriptions(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ISubscriptionTable, InMemorySubscriptionTable>();
+        services.TryAddSingleton<IStorageHealth, InMemoryStorageHealth>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one pooled <see cref="PostgresDatabase"/> every PostgreSQL user in the process shares (our subscription
+    /// rows, and Orleans' ADO.NET providers through its data source). Options bind from <c>Presence:Storage:Postgres</c>,
+    /// then <paramref name="configure"/> runs.
+    /// </summary>
+    public static IServiceCollection AddPostgresDatabase(
+        this IServiceCollection services, string connectionString, Action<PostgresPersistenceOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var options = services.AddOptions<PostgresPersistenceOptions>()
+            .BindConfiguration(PostgresPersistenceOptions.SectionName)
+            .Configure(o => o.ConnectionString = connectionString)
+            .ValidateOnStart();
+        if (configure is not null)
+            options.Configure(configure);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresPersistenceOptions>, PostgresPersistenceOptionsValidator>());
+        services.TryAddSingleton<PostgresDatabase>();
+        return services;
+    }
+
+    /// <summary>
+    /// Subscription rows in PostgreSQL, on the <see cref="PostgresDatabase"/> of <see cref="AddPostgresDatabase"/>. Also
+    /// registers <see cref="PostgresHealth"/> as the readiness probe's <see cref="IStorageHealth"/>.
+    /// </summary>
+    public static IServiceCollection AddPostgresSubscriptions(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ISubscriptionTable, PostgresSubscriptionTable>();
+        services.TryAddSingleton<IStorageHealth>(sp => new PostgresHealth(sp.GetRequiredService<PostgresDatabase>()));
+        return services;
+    }
+}

@@ -451,14 +451,18 @@ var PresenceClient = class extends Emitter {
       socket.addEventListener("message", (event) => {
         if (this.socket === socket) this.onFrame(event.data);
       });
+      let refused = false;
+      const refuse = () => {
+        if (refused) return;
+        refused = true;
+        diagnoseRefusal(this.fetchImpl(), httpUrl).then(reject, reject);
+      };
       socket.addEventListener("close", (event) => {
-        if (!opened) {
-          diagnoseRefusal(this.fetchImpl(), httpUrl).then(reject, reject);
-          return;
-        }
+        if (!opened) return refuse();
         if (this.socket === socket) this.onClosed(event.code ?? 1006, event.reason ?? "");
       });
       socket.addEventListener("error", () => {
+        if (!opened) refuse();
       });
     });
   }

@@ -359,15 +359,19 @@ export class PresenceClient extends Emitter<ClientEvents> {
       socket.addEventListener('message', (event: { data: unknown }) => {
         if (this.socket === socket) this.onFrame(event.data);
       });
+      let refused = false;
+      const refuse = () => {
+        if (refused) return;
+        refused = true;
+        diagnoseRefusal(this.fetchImpl(), httpUrl).then(reject, reject);
+      };
       socket.addEventListener('close', (event: { code?: number; reason?: string }) => {
-        if (!opened) {
-          diagnoseRefusal(this.fetchImpl(), httpUrl).then(reject, reject);
-          return;
-        }
+        if (!opened) return refuse();
         if (this.socket === socket) this.onClosed(event.code ?? 1006, event.reason ?? '');
       });
+      // Before the upgrade some implementations (Node 20's) fire only an error, never a close.
       socket.addEventListener('error', () => {
-        /* a close event follows */
+        if (!opened) refuse();
       });
     });
   }

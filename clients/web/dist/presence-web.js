@@ -193,7 +193,7 @@ var VersionTracker = class {
       last.epoch = epoch;
       return { accepted: false, gap: 0 };
     }
-    const gap = last && last.epoch === epoch ? version - last.version - 1 : 0;
+    const gap = last && version > last.version + 1 ? version - last.version - 1 : 0;
     this.seen.set(uid, { version, epoch });
     return { accepted: true, gap };
   }

@@ -5,7 +5,7 @@
 
 export interface Acceptance {
   accepted: boolean;
-  /** Versions skipped since the last one shown on this connection (merged by coalescing, or missed). */
+  /** Versions skipped since the last one shown (merged by coalescing, or missed while disconnected). */
   gap: number;
 }
 
@@ -24,7 +24,7 @@ export class VersionTracker {
       last.epoch = epoch;
       return { accepted: false, gap: 0 };
     }
-    const gap = last && last.epoch === epoch ? version - last.version - 1 : 0;
+    const gap = last && version > last.version + 1 ? version - last.version - 1 : 0;
     this.seen.set(uid, { version, epoch });
     return { accepted: true, gap };
   }

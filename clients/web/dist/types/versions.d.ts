@@ -1,6 +1,6 @@
 export interface Acceptance {
     accepted: boolean;
-    /** Versions skipped since the last one shown on this connection (merged by coalescing, or missed). */
+    /** Versions skipped since the last one shown (merged by coalescing, or missed while disconnected). */
     gap: number;
 }
 export declare class VersionTracker {

@@ -218,7 +218,8 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture, ITestOutputHelp
     {
         var http = fixture.Http;
         foreach (var (path, type) in new[] { ("console", "text/html"), ("console/", "text/html"), ("console/index.html", "text/html"),
-                                             ("console/console.js", "text/javascript"), ("console/console.css", "text/css") })
+                                             ("console/console.js", "text/javascript"), ("console/console.css", "text/css"),
+                                             ("console/presence-web.js", "text/javascript") })
         {
             using var response = await http.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");

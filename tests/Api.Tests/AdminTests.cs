@@ -262,6 +262,23 @@ public sealed class AdminTests(AdminTests.AdminFactory factory) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("short-pass1", "Presence:Admin:Password must be at least 12 characters outside Development")]
+    [InlineData("admin-secret", "Presence:Admin:Password is the development password")]
+    public void Options_FailValidation_WhenThePasswordIsWeakOutsideDevelopment(string password, string expected)
+    {
+        var error = Record.Exception(() => AdminOptions(Environments.Production, new() { ["Presence:Admin:Username"] = "ops", ["Presence:Admin:Password"] = password }));
+
+        var validation = Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains(validation.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+        // The same password is accepted in Development, where the console and tests use short ones.
+        Assert.Equal(password, AdminOptions(Environments.Development, new() { ["Presence:Admin:Username"] = "ops", ["Presence:Admin:Password"] = password }).Password);
+    }
+
+    [Fact]
+    public void Options_AcceptATwelveCharacterPassword_OutsideDevelopment() =>
+        Assert.True(AdminOptions(Environments.Production, new() { ["Presence:Admin:Username"] = "ops", ["Presence:Admin:Password"] = "twelve-chars" }).IsEnabled);
+
+    [Theory]
     [InlineData("Presence:Admin:Username", "ops", "Presence:Admin:Username is set without Presence:Admin:Password")]
     [InlineData("Presence:Admin:Password", "secret", "Presence:Admin:Password is set without Presence:Admin:Username")]
     [InlineData("Presence:Admin:TokenHeader", "Bad Header", "Presence:Admin:TokenHeader must be an HTTP header name")]

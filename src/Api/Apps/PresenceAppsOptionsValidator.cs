@@ -1,9 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Presence.Api;
 
-/// <summary>Every app has valid names and credentials, and no org/app pair is configured twice.</summary>
-internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAppsOptions>
+/// <summary>
+/// Every app has valid names and credentials, and no org/app pair is configured twice. Outside Development no app
+/// uses the development app's well-known client secret (its tokens' signing key derives from it).
+/// </summary>
+internal sealed class PresenceAppsOptionsValidator(IServiceProvider services) : IValidateOptions<PresenceAppsOptions>
 {
     internal const int MaxNameLength = 64;
 
@@ -11,6 +16,8 @@ internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAp
     {
         var failures = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var development = services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
+        var developmentSecret = PresenceAppsOptions.DevelopmentApp().ClientSecret;
         for (var i = 0; i < options.Apps.Count; i++)
         {
             var app = options.Apps[i];
@@ -23,6 +30,13 @@ internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAp
                 failures.Add($"{at}:{nameof(PresenceAppOptions.ClientId)} is required.");
             if (string.IsNullOrWhiteSpace(app.ClientSecret))
                 failures.Add($"{at}:{nameof(PresenceAppOptions.ClientSecret)} is required.");
+            if (!development && (app.ClientSecret == developmentSecret || app.PreviousClientSecrets.Contains(developmentSecret)))
+                failures.Add($"{at}:{nameof(PresenceAppOptions.ClientSecret)} is the development app's well-known secret, which anyone can sign tokens with; set a secret of your own outside Development (env Presence__Apps__{i}__ClientSecret).");
+            for (var k = 0; k < app.PreviousClientSecrets.Count; k++)
+            {
+                if (string.IsNullOrWhiteSpace(app.PreviousClientSecrets[k]))
+                    failures.Add($"{at}:{nameof(PresenceAppOptions.PreviousClientSecrets)}:{k} must not be blank.");
+            }
             if (!seen.Add($"{app.Org}/{app.App}"))
                 failures.Add($"{at}: the app {app.Org}/{app.App} is configured more than once.");
         }

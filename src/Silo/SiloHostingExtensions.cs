@@ -27,6 +27,8 @@ public static class SiloHostingExtensions
             if (TelemetryHostingExtensions.IsTracingEnabled(builder.Configuration))
                 silo.AddActivityPropagation();
         });
+        // One instance, so that its cached ping serves every probe.
+        builder.Services.AddSingleton<StorageReadinessHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck<SiloReadinessHealthCheck>("membership", tags: [HealthTags.Ready])
             .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthTags.Ready]);

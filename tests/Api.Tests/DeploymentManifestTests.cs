@@ -51,6 +51,16 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
 
     [Theory]
     [MemberData(nameof(Components))]
+    public void ReadinessProbe_WaitsLongerThanTheStoragePing(string component)
+    {
+        var timeout = int.Parse(Scalar(Container(component), "readinessProbe", "timeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(TimeSpan.FromSeconds(timeout) > Presence.Silo.StorageReadinessHealthCheck.PingTimeout,
+            $"{component}: a readiness timeout of {timeout} s would time out while a slow database is still being pinged");
+    }
+
+    [Theory]
+    [MemberData(nameof(Components))]
     public async Task ScrapeAnnotations_PointAtTheMetricsEndpoint_OnTheHttpPort(string component)
     {
         var annotations = Labels(Load($"k8s/{component}-deployment.yaml"), "spec", "template", "metadata", "annotations");

@@ -30,6 +30,8 @@ internal sealed class PresenceApp
             outputLength: 32,
             salt: KeySalt,
             info: Encoding.UTF8.GetBytes($"{Key}/{options.ClientId}"));
+        if (options.Tencent is { SdkAppId: { } sdkAppId, SecretKey: { } secretKey } tencent)
+            Tencent = new TencentCredentials(sdkAppId, secretKey, tencent.AdminIdentifier);
     }
 
     /// <summary>Lower-case org name.</summary>
@@ -46,6 +48,9 @@ internal sealed class PresenceApp
 
     /// <summary>HMAC-SHA256 key of this app's tokens.</summary>
     public byte[] SigningKey { get; }
+
+    /// <summary>The app's Tencent SDKAppID and key when configured: its users may then sign in with a UserSig.</summary>
+    public TencentCredentials? Tencent { get; }
 
     /// <summary>Compares both credentials in constant time (hashes of equal length, no early exit).</summary>
     public bool ClientCredentialsMatch(string clientId, string clientSecret)

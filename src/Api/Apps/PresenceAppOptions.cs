@@ -17,4 +17,7 @@ public sealed class PresenceAppOptions
     /// changing it revokes every token issued for the app.
     /// </summary>
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>Optional: the app's Tencent SDKAppID and key, for UserSigs and Tencent's REST route.</summary>
+    public TencentAppOptions? Tencent { get; set; }
 }

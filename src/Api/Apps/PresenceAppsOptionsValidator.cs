@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Presence.Api;
 
-/// <summary>Every app has valid names and credentials, and no org/app pair is configured twice.</summary>
+/// <summary>
+/// Every app has valid names and credentials, and no org/app pair is configured twice; a Tencent section is complete
+/// and its SDKAppID belongs to one app only.
+/// </summary>
 internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAppsOptions>
 {
     internal const int MaxNameLength = 64;
@@ -11,6 +14,7 @@ internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAp
     {
         var failures = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var sdkAppIds = new Dictionary<long, int>();
         for (var i = 0; i < options.Apps.Count; i++)
         {
             var app = options.Apps[i];
@@ -25,8 +29,28 @@ internal sealed class PresenceAppsOptionsValidator : IValidateOptions<PresenceAp
                 failures.Add($"{at}:{nameof(PresenceAppOptions.ClientSecret)} is required.");
             if (!seen.Add($"{app.Org}/{app.App}"))
                 failures.Add($"{at}: the app {app.Org}/{app.App} is configured more than once.");
+            if (app.Tencent is { } tencent)
+                ValidateTencent(tencent, $"{at}:{nameof(PresenceAppOptions.Tencent)}", i, sdkAppIds, failures);
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The messages name the key and the fix; they never show the secret key.</summary>
+    private static void ValidateTencent(TencentAppOptions tencent, string at, int index, Dictionary<long, int> sdkAppIds, List<string> failures)
+    {
+        const string sdkAppIdKey = nameof(TencentAppOptions.SdkAppId);
+        const string secretKeyKey = nameof(TencentAppOptions.SecretKey);
+        if (tencent.SdkAppId is not { } sdkAppId)
+            failures.Add($"{at}:{sdkAppIdKey} is required when {at} is configured: set it to the app's SDKAppID from Tencent's console, or remove {at}.");
+        else if (sdkAppId is < 1 or > uint.MaxValue)
+            failures.Add($"{at}:{sdkAppIdKey} must be a Tencent SDKAppID, 1-{uint.MaxValue} (got {sdkAppId}).");
+        else if (!sdkAppIds.TryAdd(sdkAppId, index))
+            failures.Add($"{at}:{sdkAppIdKey} {sdkAppId} is already the SDKAppID of {PresenceAppsOptions.SectionName}:{nameof(PresenceAppsOptions.Apps)}:{sdkAppIds[sdkAppId]}: each SDKAppID names one app.");
+        if (string.IsNullOrWhiteSpace(tencent.SecretKey))
+            failures.Add($"{at}:{secretKeyKey} is required when {at} is configured: set it to the app's key from Tencent's console (the key UserSigs are signed with), or remove {at}.");
+        if (string.IsNullOrWhiteSpace(tencent.AdminIdentifier) || tencent.AdminIdentifier.Length > MaxNameLength
+            || tencent.AdminIdentifier.Any(char.IsControl))
+            failures.Add($"{at}:{nameof(TencentAppOptions.AdminIdentifier)} must be 1-{MaxNameLength} characters without control characters (default '{TencentAppOptions.DefaultAdminIdentifier}').");
     }
 
     private static bool IsValidName(string? value) =>

@@ -58,7 +58,8 @@ internal sealed class UserSigVerifier(TimeProvider clock)
         try
         {
             if (!TryDecodeBase64(sig, compressed, out var compressedLength)
-                || !TryInflate(compressed.AsSpan(0, compressedLength), inflated, out var length))
+                || !TryInflate(compressed.AsSpan(0, compressedLength), inflated, out var length)
+                || !ChecksumMatches(compressed.AsSpan(0, compressedLength), inflated.AsSpan(0, length)))
                 return false;
             return TryParse(inflated.AsSpan(0, length), out document);
         }
@@ -116,6 +117,25 @@ internal sealed class UserSigVerifier(TimeProvider clock)
         {
             return false; // not a zlib stream, or a corrupt one
         }
+    }
+
+    /// <summary>
+    /// The stream's Adler-32 trailer matches what it inflated to. The inflater stops at the end of the deflate data and
+    /// does not check it, so without this a sig with a changed trailer would still be accepted (harmlessly: the signed
+    /// document is intact, but a changed sig should not pass).
+    /// </summary>
+    private static bool ChecksumMatches(ReadOnlySpan<byte> compressed, ReadOnlySpan<byte> inflated)
+    {
+        if (compressed.Length < 6)
+            return false;
+        const uint modulus = 65521;
+        uint a = 1, b = 0;
+        foreach (var value in inflated)
+        {
+            a = (a + value) % modulus;
+            b = (b + a) % modulus;
+        }
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(compressed[^4..]) == ((b << 16) | a);
     }
 
     private static bool TryParse(ReadOnlySpan<byte> json, out SigDocument document)

@@ -57,7 +57,7 @@ internal static partial class TencentApi
         var results = new List<TencentAccountStatus>(query.Accounts.Count - errors.Count);
         foreach (var account in query.Accounts)
         {
-            if (readIndex.TryGetValue(account.ToLowerInvariant(), out var index) && PresenceValidation.IsValidUsername(account))
+            if (PresenceValidation.IsValidUsername(account) && readIndex.TryGetValue(account.ToLowerInvariant(), out var index))
                 results.Add(Status(account, snapshots[index], query.NeedDetail));
         }
         return TencentResult.Ok(

@@ -26,6 +26,8 @@ internal sealed class PresenceApp
         _clientSecretHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.ClientSecret));
         SigningKey = DeriveKey(options.ClientSecret, options.ClientId);
         VerificationKeys = [SigningKey, .. options.PreviousClientSecrets.Select(secret => DeriveKey(secret, options.ClientId))];
+        if (options.Tencent is { SdkAppId: { } sdkAppId, SecretKey: { } secretKey } tencent)
+            Tencent = new TencentCredentials(sdkAppId, secretKey, tencent.AdminIdentifier);
     }
 
     /// <summary>Lower-case org name.</summary>
@@ -45,6 +47,9 @@ internal sealed class PresenceApp
 
     /// <summary>Keys a token of this app may be signed with: <see cref="SigningKey"/> first, then those of previous secrets.</summary>
     public IReadOnlyList<byte[]> VerificationKeys { get; }
+
+    /// <summary>The app's Tencent SDKAppID and key when configured: its users may then sign in with a UserSig.</summary>
+    public TencentCredentials? Tencent { get; }
 
     /// <summary>Compares both credentials in constant time (hashes of equal length, no early exit).</summary>
     public bool ClientCredentialsMatch(string clientId, string clientSecret)

@@ -24,4 +24,7 @@ public sealed class PresenceAppOptions
     /// secret here and setting a new one; drop it once the longest token lifetime has passed.
     /// </summary>
     public List<string> PreviousClientSecrets { get; set; } = [];
+
+    /// <summary>Optional: the app's Tencent SDKAppID and key, for UserSigs and Tencent's REST route.</summary>
+    public TencentAppOptions? Tencent { get; set; }
 }

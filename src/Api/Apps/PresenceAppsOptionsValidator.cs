@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Presence.Api;
 
 /// <summary>
-/// Every app has valid names and credentials, and no org/app pair is configured twice. Outside Development no app
-/// uses the development app's well-known client secret (its tokens' signing key derives from it).
+/// Every app has valid names and credentials, and no org/app pair is configured twice; a Tencent section is complete
+/// and its SDKAppID belongs to one app only. Outside Development no app uses the development app's well-known client
+/// secret (its tokens' signing key derives from it).
 /// </summary>
 internal sealed class PresenceAppsOptionsValidator(IServiceProvider services) : IValidateOptions<PresenceAppsOptions>
 {
@@ -18,6 +19,7 @@ internal sealed class PresenceAppsOptionsValidator(IServiceProvider services) : 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var development = services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
         var developmentSecret = PresenceAppsOptions.DevelopmentApp().ClientSecret;
+        var sdkAppIds = new Dictionary<long, int>();
         for (var i = 0; i < options.Apps.Count; i++)
         {
             var app = options.Apps[i];
@@ -39,8 +41,28 @@ internal sealed class PresenceAppsOptionsValidator(IServiceProvider services) : 
             }
             if (!seen.Add($"{app.Org}/{app.App}"))
                 failures.Add($"{at}: the app {app.Org}/{app.App} is configured more than once.");
+            if (app.Tencent is { } tencent)
+                ValidateTencent(tencent, $"{at}:{nameof(PresenceAppOptions.Tencent)}", i, sdkAppIds, failures);
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The messages name the key and the fix; they never show the secret key.</summary>
+    private static void ValidateTencent(TencentAppOptions tencent, string at, int index, Dictionary<long, int> sdkAppIds, List<string> failures)
+    {
+        const string sdkAppIdKey = nameof(TencentAppOptions.SdkAppId);
+        const string secretKeyKey = nameof(TencentAppOptions.SecretKey);
+        if (tencent.SdkAppId is not { } sdkAppId)
+            failures.Add($"{at}:{sdkAppIdKey} is required when {at} is configured: set it to the app's SDKAppID from Tencent's console, or remove {at}.");
+        else if (sdkAppId is < 1 or > uint.MaxValue)
+            failures.Add($"{at}:{sdkAppIdKey} must be a Tencent SDKAppID, 1-{uint.MaxValue} (got {sdkAppId}).");
+        else if (!sdkAppIds.TryAdd(sdkAppId, index))
+            failures.Add($"{at}:{sdkAppIdKey} {sdkAppId} is already the SDKAppID of {PresenceAppsOptions.SectionName}:{nameof(PresenceAppsOptions.Apps)}:{sdkAppIds[sdkAppId]}: each SDKAppID names one app.");
+        if (string.IsNullOrWhiteSpace(tencent.SecretKey))
+            failures.Add($"{at}:{secretKeyKey} is required when {at} is configured: set it to the app's key from Tencent's console (the key UserSigs are signed with), or remove {at}.");
+        if (string.IsNullOrWhiteSpace(tencent.AdminIdentifier) || tencent.AdminIdentifier.Length > MaxNameLength
+            || tencent.AdminIdentifier.Any(char.IsControl))
+            failures.Add($"{at}:{nameof(TencentAppOptions.AdminIdentifier)} must be 1-{MaxNameLength} characters without control characters (default '{TencentAppOptions.DefaultAdminIdentifier}').");
     }
 
     private static bool IsValidName(string? value) =>

@@ -49,6 +49,34 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
         Assert.All(Probes, probe => Assert.Equal(Scalar(http, "name"), Scalar(container, probe, "httpGet", "port")));
     }
 
+    /// <summary>deploy/k8s-schema: Kubernetes 1.34's OpenAPI schemas (npm kubernetes-models 5.1.0), not string checks.</summary>
+    private static readonly NodePackage SchemaValidator = new(Path.Combine("deploy", "k8s-schema"), Path.Combine("kubernetes-models", "package.json"));
+
+    [Fact]
+    public async Task RenderedManifests_AreValidAgainstKubernetesSchemas_AndABrokenOneIsNot()
+    {
+        var rendered = await ProcessRunner.RunAsync(NodePackage.Tool("kubectl"), ["kustomize", Path.Combine(RepositoryRoot.Path, "deploy", "k8s")],
+            null, null, TimeSpan.FromMinutes(1));
+        var manifests = Path.Combine(Path.GetTempPath(), $"presence-k8s-{Guid.NewGuid():N}.yaml");
+        var broken = Path.ChangeExtension(manifests, ".broken.yaml");
+        try
+        {
+            await File.WriteAllTextAsync(manifests, rendered);
+            await File.WriteAllTextAsync(broken, rendered.Replace("periodSeconds: 5", "periodSeconds: five", StringComparison.Ordinal));
+
+            var output = await SchemaValidator.RunAsync("validate.mjs", manifests);
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => SchemaValidator.RunAsync("validate.mjs", broken));
+
+            Assert.Matches(@"^[1-9]\d* valid, 0 invalid", output.Trim());
+            Assert.Contains("periodSeconds must be integer", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(manifests);
+            File.Delete(broken);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Components))]
     public void ReadinessProbe_WaitsLongerThanTheStoragePing(string component)

@@ -14,7 +14,7 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
 {
     private const string Silo = "silo";
     private const string Gateway = "gateway";
-    private static readonly string Deploy = Path.Combine(FindRepositoryRoot(), "deploy");
+    private static readonly string Deploy = Path.Combine(RepositoryRoot.Path, "deploy");
     private static readonly string[] Probes = ["startupProbe", "readinessProbe", "livenessProbe"];
 
     private static readonly string[] ComponentNames = [Silo, Gateway];
@@ -273,16 +273,6 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
     }
 
     private static string Scalar(YamlMappingNode root, params string[] path) => Node(root, path).ToString();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Presence.Orleans.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"ASPNETCORE_HTTP_PORTS=(\d+)")]
     private static partial Regex ImagePort();

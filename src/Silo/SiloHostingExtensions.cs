@@ -167,6 +167,7 @@ public static class SiloHostingExtensions
         services.Remove(table);
         services.AddSingleton<IReminderTable>(sp => new OutageAwareReminderTable(
             (IReminderTable)(table.ImplementationInstance ?? table.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, table.ImplementationType!)),
-            sp.GetRequiredService<PostgresDatabase>()));
+            sp.GetRequiredService<PostgresDatabase>(),
+            sp.GetRequiredService<ILogger<OutageAwareReminderTable>>()));
     }
 }

@@ -60,6 +60,7 @@ public static class SiloHostingExtensions
         {
             case StorageProvider.Memory:
                 services.AddInMemorySubscriptions();
+                services.AddInMemoryAccounts();
                 services.TryAddSingleton<InMemoryGrainStore>();
                 services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
                     static (sp, _) => ActivatorUtilities.CreateInstance<InMemoryGrainStorage>(sp));
@@ -67,6 +68,7 @@ public static class SiloHostingExtensions
                 break;
             case StorageProvider.Postgres:
                 services.AddPostgresSubscriptions();
+                services.AddPostgresAccounts();
                 UsePostgresStorage(silo, storage.GrainStorage);
                 break;
             default:

@@ -24,6 +24,7 @@ internal static class SocketFrames
         {
             SubscriptionEndReason.Expired => "expired",
             SubscriptionEndReason.Evicted => "evicted",
+            SubscriptionEndReason.Deleted => "deleted",
             _ => reason.ToString().ToLowerInvariant(),
         });
 

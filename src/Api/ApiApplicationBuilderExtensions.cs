@@ -54,6 +54,8 @@ public static class ApiApplicationBuilderExtensions
             throw new InvalidOperationException($"Call {nameof(UsePresenceApi)}() before {nameof(MapPresenceApi)}().");
         endpoints.MapPresenceRoutes();
         endpoints.MapTokenApi();
+        endpoints.MapAccountsApi();
+        endpoints.MapContactsApi();
         endpoints.MapPresenceSocket();
         endpoints.MapTencentApi();
         endpoints.MapPingApi();

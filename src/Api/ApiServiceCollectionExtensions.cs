@@ -43,6 +43,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<PresenceConnectionRegistry>();
         services.AddHostedService(static sp => sp.GetRequiredService<PresenceConnectionRegistry>());
         services.TryAddSingleton<PresenceHub>();
+        // The accounts' app switches; also the grains' friend-notification switch when a silo co-hosts the API (not TryAdd: it replaces the grains' default).
+        services.TryAddSingleton<AppAccountSettings>();
+        services.AddSingleton<IFriendNotificationSwitch>(static sp => sp.GetRequiredService<AppAccountSettings>());
         services.AddPresenceAdmin();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, PresenceTokenHandler>(PresenceAuthenticationSchemes.Token, configureOptions: null)
@@ -66,6 +69,7 @@ public static class ApiServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, PresenceAuthorizationResultHandler>());
 
         services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.Configure<JsonOptions>(options => options.SerializerOptions.TypeInfoResolverChain.Add(AccountsJsonContext.Default));
         services.AddExceptionHandler<PresenceExceptionHandler>();
         services.AddOpenApi();
         return services;

@@ -72,6 +72,29 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetSubscriptions")]
     Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize);
 
+    /// <summary>
+    /// Makes <paramref name="friend"/> a contact of this user and this user one of the friend's (both rows in one
+    /// transaction), and tells the friend's grain: with the app's friend notification on, each side's devices get the
+    /// other's events from now on. Adding a friend twice changes nothing; adding oneself is an argument error.
+    /// </summary>
+    [Alias("AddContact")]
+    Task<ContactChange> AddContactAsync(string friend);
+
+    /// <summary>Removes the contact both ways; the events between the two stop at once.</summary>
+    [Alias("RemoveContact")]
+    Task<ContactChange> RemoveContactAsync(string friend);
+
+    /// <summary>This user's contacts, ordered by username.</summary>
+    [ReadOnly, Alias("GetContacts")]
+    Task<IReadOnlyList<string>> GetContactsAsync();
+
+    /// <summary>
+    /// The account was deleted: devices' sessions end, every resource goes offline (watchers see it), and the user's
+    /// subscriptions, subscribers and contacts are removed, rows and the other grains' memory alike.
+    /// </summary>
+    [Alias("DeleteUser")]
+    Task DeleteUserAsync();
+
     /// <summary>Live watchers of this user ordered by uid (operators and consistency checks).</summary>
     [AlwaysInterleave, ReadOnly, Alias("GetWatchers")]
     Task<IReadOnlyList<SubscriptionEntry>> GetWatchersAsync();

@@ -20,6 +20,9 @@ public sealed class PresenceLimits
     /// <summary>Live subscribers a user may have; a full target refuses new watchers.</summary>
     public int MaxSubscribersPerUser { get; set; } = 3000;
 
+    /// <summary>Contacts (friends) a user may have (Easemob's contacts, two-way); adding past it is refused.</summary>
+    public int MaxContacts { get; set; } = 3000;
+
     /// <summary>Longest subscription, in seconds (30 days).</summary>
     public int MaxExpirySeconds { get; set; } = 2_592_000;
 

@@ -8,4 +8,6 @@ public enum SessionEndReason
     Replaced,
     /// <summary>The user's activation went away (shutdown, fencing): reconnecting registers with its successor.</summary>
     Deactivated,
+    /// <summary>The user's account was deleted.</summary>
+    UserDeleted,
 }

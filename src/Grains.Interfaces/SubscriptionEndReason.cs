@@ -8,4 +8,6 @@ public enum SubscriptionEndReason
     Expired,
     /// <summary>The subscriber went over its subscription cap and this one had the least time left.</summary>
     Evicted,
+    /// <summary>The watched user's account was deleted.</summary>
+    Deleted,
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,12 @@ public static class GrainsServiceCollectionExtensions
         // Not TryAdd: a silo that also hosts the API registers the gateway's grain-less default too; the grains' wins.
         services.AddSingleton<LocalPresenceSnapshots>();
         services.AddSingleton<ILocalPresenceSnapshots>(static sp => sp.GetRequiredService<LocalPresenceSnapshots>());
+        // Account passwords: ASP.NET Core Identity's PBKDF2 hasher with its defaults (Presence:Accounts:PasswordHasher binds its options).
+        services.AddOptions<PasswordHasherOptions>().BindConfiguration("Presence:Accounts:PasswordHasher");
+        services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.TryAddSingleton<PasswordHashing>();
+        // The API, when co-hosted, registers the apps' switch over this default (before or after: it replaces it).
+        services.TryAddSingleton<IFriendNotificationSwitch, FriendNotificationOff>();
         // Not TryAdd either: Orleans registers its own factory with TryAdd, before or after this; the last one wins.
         services.AddSingleton<IPersistentStateFactory, InlinePersistentStateFactory>();
         return services;

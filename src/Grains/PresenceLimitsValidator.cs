@@ -11,6 +11,7 @@ internal sealed class PresenceLimitsValidator : IValidateOptions<PresenceLimits>
         RequirePositive(options.MaxResourcesPerUser, nameof(PresenceLimits.MaxResourcesPerUser), failures);
         RequirePositive(options.MaxSubscriptionsPerUser, nameof(PresenceLimits.MaxSubscriptionsPerUser), failures);
         RequirePositive(options.MaxSubscribersPerUser, nameof(PresenceLimits.MaxSubscribersPerUser), failures);
+        RequirePositive(options.MaxContacts, nameof(PresenceLimits.MaxContacts), failures);
         RequirePositive(options.MaxExpirySeconds, nameof(PresenceLimits.MaxExpirySeconds), failures);
         RequirePositive(options.MaxUsersPerRestCall, nameof(PresenceLimits.MaxUsersPerRestCall), failures);
         RequirePositive(options.MaxPageSize, nameof(PresenceLimits.MaxPageSize), failures);

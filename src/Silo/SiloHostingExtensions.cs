@@ -62,6 +62,7 @@ public static class SiloHostingExtensions
         {
             case StorageProvider.Memory:
                 services.AddInMemorySubscriptions();
+                services.AddInMemoryAccounts();
                 services.TryAddSingleton<InMemoryGrainStore>();
                 services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
                     static (sp, _) => ActivatorUtilities.CreateInstance<InMemoryGrainStorage>(sp));
@@ -69,6 +70,7 @@ public static class SiloHostingExtensions
                 break;
             case StorageProvider.Postgres:
                 services.AddPostgresSubscriptions();
+                services.AddPostgresAccounts();
                 UsePostgresStorage(silo, storage.GrainStorage);
                 break;
             default:

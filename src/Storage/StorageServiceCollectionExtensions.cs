@@ -12,6 +12,22 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Accounts and contacts in this process's memory (the embedded default; one silo, nothing survives a restart).</summary>
+    public static IServiceCollection AddInMemoryAccounts(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IAccountTable, InMemoryAccountTable>();
+        services.TryAddSingleton<IContactTable, InMemoryContactTable>();
+        return services;
+    }
+
+    /// <summary>Accounts and contacts in PostgreSQL (<c>presence_accounts</c>, <c>presence_contacts</c>), on the <see cref="PostgresDatabase"/>.</summary>
+    public static IServiceCollection AddPostgresAccounts(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IAccountTable, PostgresAccountTable>();
+        services.TryAddSingleton<IContactTable, PostgresContactTable>();
+        return services;
+    }
+
     /// <summary>
     /// The one pooled <see cref="PostgresDatabase"/> every PostgreSQL user in the process shares (our subscription
     /// rows, and Orleans' ADO.NET providers through its data source). Options bind from <c>Presence:Storage:Postgres</c>,

@@ -125,7 +125,7 @@ public sealed class ErrorResponseTests(GatewayFactory factory) : IClassFixture<G
     [InlineData("/")]
     [InlineData("/demo")]
     [InlineData("/demo/demo")]
-    [InlineData("/demo/demo/users/u1")]
+    [InlineData("/demo/demo/users/u1/blocks")] // GET /users/u1 is a route since accounts
     [InlineData("/demo/demo/users/u1/presence/a/b/c")]
     [InlineData("/demo/demo/chatgroups")]
     public async Task UnknownRoute_Returns404ServiceResourceNotFound(string path)

@@ -96,7 +96,7 @@ public sealed class TokenEndpointTests(GatewayFactory factory) : IClassFixture<G
     }
 
     [Theory]
-    [InlineData("""{"grant_type":"password","username":"u","password":"p"}""", "grant_type must be client_credentials or inherit")]
+    [InlineData("""{"grant_type":"refresh_token","username":"u","password":"p"}""", "grant_type must be client_credentials, inherit or password")]
     [InlineData("""{"client_id":"demo-client","client_secret":"demo-secret"}""", "grant_type is required")]
     [InlineData("{}", "grant_type is required")]
     public async Task Token_Returns400_WhenGrantTypeIsMissingOrUnknown(string body, string description)

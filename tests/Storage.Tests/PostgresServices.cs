@@ -16,6 +16,8 @@ internal sealed class PostgresServices : IAsyncDisposable
     public PostgresDatabase Database => _services.GetRequiredService<PostgresDatabase>();
     public ISubscriptionTable Subscriptions => _services.GetRequiredService<ISubscriptionTable>();
     public IStorageHealth Health => _services.GetRequiredService<IStorageHealth>();
+    public IAccountTable Accounts => _services.GetRequiredService<IAccountTable>();
+    public IContactTable Contacts => _services.GetRequiredService<IContactTable>();
 
     /// <summary>Builds the services; with <paramref name="applySchema"/> the scripts are applied first, as the silo's first lifecycle stage would.</summary>
     public static async Task<PostgresServices> StartAsync(string connectionString, Action<PostgresPersistenceOptions>? configure = null, bool applySchema = true)
@@ -25,6 +27,7 @@ internal sealed class PostgresServices : IAsyncDisposable
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddPostgresDatabase(connectionString, configure)
             .AddPostgresSubscriptions()
+            .AddPostgresAccounts()
             .BuildServiceProvider();
         var started = new PostgresServices(services);
         try

@@ -27,4 +27,19 @@ public sealed class PresenceAppOptions
 
     /// <summary>Optional: the app's Tencent SDKAppID and key, for UserSigs and Tencent's REST route.</summary>
     public TencentAppOptions? Tencent { get; set; }
+
+    /// <summary>Whether <c>POST /{org}/{app}/users</c> registers users without an app token (Easemob's open registration). Off by default.</summary>
+    public bool OpenRegistration { get; set; }
+
+    /// <summary>
+    /// Whether presence routes, user tokens and sockets refuse users that are not registered (404), and subscriptions to
+    /// them fail. Off by default: any valid username has presence.
+    /// </summary>
+    public bool RequireRegisteredUsers { get; set; }
+
+    /// <summary>
+    /// Whether users get their contacts' presence events without subscribing (Tencent's friend status notification).
+    /// Off by default; read at each change, so a configuration reload applies it without a restart.
+    /// </summary>
+    public bool FriendStatusNotification { get; set; }
 }

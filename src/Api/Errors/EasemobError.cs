@@ -72,6 +72,19 @@ internal sealed class EasemobError : IResult, IStatusCodeHttpResult, IEndpointMe
     public static EasemobError ReachLimit(TimeSpan retryAfter) =>
         new(StatusCodes.Status429TooManyRequests, "reach_limit", "EasemobReachLimitException", ReachLimitDescription) { RetryAfter = retryAfter };
 
+    /// <summary>400: the username is registered already (Easemob's Usergrid wording).</summary>
+    public static EasemobError DuplicateUsername(Guid application, string username) =>
+        new(StatusCodes.Status400BadRequest, "duplicate_unique_property_exists", "DuplicateUniquePropertyExistsException",
+            $"Application {application} Entity user requires that property named username be unique, value of {username} exists");
+
+    /// <summary>The password grant's refusals: 400 <c>invalid password</c> or <c>user not activated</c>, 404 <c>user not found</c>.</summary>
+    public static EasemobError InvalidGrant(int statusCode, string description) =>
+        new(statusCode, "invalid_grant", statusCode == StatusCodes.Status404NotFound ? "EntityNotFoundException" : "UnauthorizedException", description);
+
+    /// <summary>403 <c>forbidden_op</c>: an operation the data forbids (a contact list at its cap).</summary>
+    public static EasemobError ForbiddenOp(string description) =>
+        new(StatusCodes.Status403Forbidden, "forbidden_op", "ForbiddenOpException", description);
+
     public static EasemobError ServiceUnavailable() =>
         new(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "ServiceUnavailableException", "Service is temporarily unavailable, try again later");
 

@@ -12,4 +12,7 @@ internal sealed record SocketRequest(
     [property: JsonPropertyName("status")] string? Status,
     [property: JsonPropertyName("ext")] string? Ext,
     [property: JsonPropertyName("users")] List<string?>? Users,
-    [property: JsonPropertyName("expiry")] long? Expiry);
+    [property: JsonPropertyName("expiry")] long? Expiry,
+    [property: JsonPropertyName("friends")] bool? Friends = null,
+    [property: JsonPropertyName("page")] int? Page = null,
+    [property: JsonPropertyName("page_size")] int? PageSize = null);

@@ -17,6 +17,10 @@ internal sealed class TokenRequest
     [JsonPropertyName("username")]
     public string? Username { get; set; }
 
+    /// <summary>The <c>password</c> grant's password (Easemob's web SDK also sends a <c>timestamp</c>, ignored).</summary>
+    [JsonPropertyName("password")]
+    public string? Password { get; set; }
+
     /// <summary>Lifetime in seconds; absent or 0 means the default (60 days).</summary>
     [JsonPropertyName("ttl")]
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Presence.Grains;
 
 namespace Presence.Api;
@@ -21,7 +22,8 @@ internal static class PresenceApi
         var api = endpoints.MapGroup("/{org}/{app}/users/{username}/presence")
             .WithTags("Presence")
             .RequireAuthorization(PresencePolicies.SelfOrApp)
-            .AddEndpointFilter<RateLimitEndpointFilter>();
+            .AddEndpointFilter<RateLimitEndpointFilter>()
+            .AddEndpointFilter<RegisteredUserEndpointFilter>();
 
         api.MapPost("/{resource}/{status}", SetPresenceAsync)
             .WithName("SetPresence")
@@ -88,8 +90,14 @@ internal static class PresenceApi
         if (targets.Contains(username.ToLowerInvariant()))
             return EasemobError.IllegalArgument(SubYourself);
 
-        var result = await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).SubscribeAsync(targets, expirySeconds));
-        return TypedResults.Ok(new SubscribeResponse(result.Subscribed, result.Failed.Count == 0 ? null : result.Failed));
+        // With registration required, unknown users are listed in failed like full ones.
+        var accounts = services.Request.HttpContext.RequestServices.GetRequiredService<AppAccountSettings>();
+        var unknown = await RegisteredUsers.UnknownAsync(services.Grains, accounts, UserKey.Create(org, app, username), targets);
+        targets.RemoveAll(unknown.Contains);
+        var result = targets.Count == 0 ? new SubscribeResult([], [])
+            : await GrainCallFailures.RetryOnceAsync(() => services.User(org, app, username).SubscribeAsync(targets, expirySeconds));
+        var failed = unknown.Count == 0 ? result.Failed : [.. unknown, .. result.Failed];
+        return TypedResults.Ok(new SubscribeResponse(result.Subscribed, failed.Count == 0 ? null : failed));
     }
 
     /// <summary>R3 <c>POST /users/{username}/presence</c> with <c>{"usernames":[…]}</c>.</summary>

@@ -116,6 +116,8 @@ internal sealed partial class PresenceConnection : IPresenceObserver
     {
         if (reason == SessionEndReason.Replaced)
             Close(SocketCloseCodes.Replaced, "replaced by a newer connection of the same resource");
+        else if (reason == SessionEndReason.UserDeleted)
+            Close(SocketCloseCodes.UserDeleted, "the user was deleted");
         else if (_registration is null)
             Close(SocketCloseCodes.ServiceRestart, "the user's session moved; reconnect");
         else

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,9 +46,12 @@ internal static partial class PresenceSocketApi
 
         var options = services.Options.Value;
         var user = UserKey.Create(org, app, token.Username!);
+        var accounts = context.RequestServices.GetRequiredService<AppAccountSettings>();
+        if (!await RegisteredUsers.AllowedAsync(services.Grains, accounts, user))
+            return EasemobError.ResourceNotFound();
         var logger = services.Loggers.CreateLogger(typeof(PresenceSocketApi).FullName!);
         var session = new PresenceSocketSession(user, resource!, services.Grains, services.LocalSnapshots, services.Limits.Value, options, services.Clock,
-            services.Loggers.CreateLogger<PresenceSocketSession>());
+            services.Loggers.CreateLogger<PresenceSocketSession>(), accounts);
         var connection = new PresenceConnection(user, resource!, session, options, services.Loggers.CreateLogger<PresenceConnection>())
         {
             Timing = request.Query[TimingQuery] is { Count: 1 } timing && timing[0] == "1",

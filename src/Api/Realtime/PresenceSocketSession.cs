@@ -18,6 +18,7 @@ internal sealed partial class PresenceSocketSession
     internal const string SubscribeOp = "subscribe";
     internal const string UnsubscribeOp = "unsubscribe";
     internal const string LogoutOp = "logout";
+    internal const string ContactsOp = "contacts";
     internal const string InvalidUsername = "username is not legal: 1-64 characters of A-Z a-z 0-9 _ - .";
     internal const string TooManySubscribers = "the user has too many subscribers";
     private const int MaxIdLength = 64;
@@ -30,6 +31,7 @@ internal sealed partial class PresenceSocketSession
     private readonly PresenceSocketOptions _options;
     private readonly SocketOperationLimiter _limiter;
     private readonly ILogger _logger;
+    private readonly AppAccountSettings? _accounts;
     private int _badFramesInARow;
 
     /// <summary>This device's status as last set through this connection ("1" from the login).</summary>
@@ -37,8 +39,9 @@ internal sealed partial class PresenceSocketSession
 
     public PresenceSocketSession(
         UserKey user, string resource, IGrainFactory grains, ILocalPresenceSnapshots localSnapshots, PresenceLimits limits,
-        PresenceSocketOptions options, TimeProvider clock, ILogger logger)
+        PresenceSocketOptions options, TimeProvider clock, ILogger logger, AppAccountSettings? accounts = null)
     {
+        _accounts = accounts;
         _user = user;
         _resource = resource;
         _grains = grains;
@@ -85,8 +88,8 @@ internal sealed partial class PresenceSocketSession
             {
                 return BadFrame(id, JsonRequestBody.InvalidJsonDescription);
             }
-            if (request?.Op is not { } op || op is not (SetStatusOp or QueryOp or SubscribeOp or UnsubscribeOp or LogoutOp))
-                return BadFrame(id, "op must be one of set_status, query, subscribe, unsubscribe, logout");
+            if (request?.Op is not { } op || op is not (SetStatusOp or QueryOp or SubscribeOp or UnsubscribeOp or LogoutOp or ContactsOp))
+                return BadFrame(id, "op must be one of set_status, query, subscribe, unsubscribe, logout, contacts");
 
             _badFramesInARow = 0;
             try
@@ -94,7 +97,9 @@ internal sealed partial class PresenceSocketSession
                 return op switch
                 {
                     SetStatusOp => await SetStatusAsync(id, request),
+                    QueryOp when request.Friends == true => await QueryFriendsAsync(id, request),
                     QueryOp => await QueryAsync(id, request),
+                    ContactsOp => await ContactsAsync(id),
                     SubscribeOp => await SubscribeAsync(id, request),
                     UnsubscribeOp => await UnsubscribeAsync(id, request),
                     _ => Logout(id),
@@ -171,6 +176,13 @@ internal sealed partial class PresenceSocketSession
             return limited;
 
         var (names, failed) = Split(users, allowSelf: false);
+        if (_accounts is not null && names.Count > 0)
+        {
+            // With registration required, a subscription to an unknown user fails like one to a full user.
+            var unknown = await RegisteredUsers.UnknownAsync(_grains, _accounts, _user, names);
+            names.RemoveAll(unknown.Contains);
+            failed.AddRange(unknown.Select(name => Failed(name, EasemobError.ResourceNotFound())));
+        }
         var result = new List<SocketSubscribedDto>(names.Count);
         if (names.Count > 0)
         {
@@ -194,6 +206,46 @@ internal sealed partial class PresenceSocketSession
         if (names.Count > 0 || users.Count == 0)
             await GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user).UnsubscribeAsync(names));
         return new SocketReplyFrame<string>(id, UnsubscribeOp, "ok", failed);
+    }
+
+    /// <summary>The user's contacts (friends), ordered by username.</summary>
+    private async Task<object> ContactsAsync(JsonElement id)
+    {
+        if (RateLimited(id, ContactsOp) is { } limited)
+            return limited;
+        var friends = await GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user).GetContactsAsync());
+        return new SocketReplyFrame<List<string>>(id, ContactsOp, [.. friends], []);
+    }
+
+    /// <summary><c>query</c> with <c>"friends": true</c>: one page (<c>page</c> from 1, <c>page_size</c> up to the query limit) of the friends' presences.</summary>
+    private async Task<object> QueryFriendsAsync(JsonElement id, SocketRequest request)
+    {
+        var pageSize = request.PageSize ?? _options.MaxUsersPerQuery;
+        if (pageSize < 1 || pageSize > _options.MaxUsersPerQuery)
+            return Error(id, QueryOp, EasemobError.IllegalArgument($"page_size must be an integer from 1 to {_options.MaxUsersPerQuery}"));
+        if (request.Page is < 1)
+            return Error(id, QueryOp, EasemobError.IllegalArgument("page must be an integer of at least 1"));
+        if (RateLimited(id, QueryOp) is { } limited)
+            return limited;
+        var page = request.Page ?? 1;
+        var friends = await GrainCallFailures.RetryOnceAsync(() => _grains.GetUserGrain(_user).GetContactsAsync());
+        var names = friends.Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * pageSize)).Take(pageSize).ToList();
+        var reads = PresenceReader.Start(_grains, _localSnapshots, [.. names.Select(_user.WithUsername)]);
+        var presences = new List<SocketPresenceDto>(reads.Length);
+        var failed = new List<SocketFailedUser>();
+        for (var i = 0; i < reads.Length; i++)
+        {
+            try
+            {
+                presences.Add(SocketFrames.Presence(await reads[i]));
+            }
+            catch (Exception exception) when (IsUnavailable(exception))
+            {
+                LogUnavailable(exception, _user.ToString(), QueryOp);
+                failed.Add(Failed(names[i], EasemobError.ServiceUnavailable()));
+            }
+        }
+        return new SocketReplyFrame<FriendsPresencePage>(id, QueryOp, new FriendsPresencePage(friends.Count, page, pageSize, presences), failed);
     }
 
     private SocketReplyFrame<string> Logout(JsonElement id)

@@ -39,6 +39,9 @@ internal static class SocketCloseCodes
     /// <summary>4002, the client did not read its frames fast enough and its send queue filled.</summary>
     public const WebSocketCloseStatus SendQueueFull = (WebSocketCloseStatus)4002;
 
+    /// <summary>4003, the user's account was deleted: do not reconnect.</summary>
+    public const WebSocketCloseStatus UserDeleted = (WebSocketCloseStatus)4003;
+
     /// <summary>The close description (client → server) that makes a clean close a logout.</summary>
     public const string LogoutDescription = "logout";
 }

@@ -24,6 +24,7 @@ internal static class SocketFrames
         {
             SubscriptionEndReason.Expired => "expired",
             SubscriptionEndReason.Evicted => "evicted",
+            SubscriptionEndReason.Deleted => "deleted",
             _ => reason.ToString().ToLowerInvariant(),
         });
 
@@ -44,6 +45,8 @@ internal static class SocketFrames
         SocketReplyFrame<List<SocketPresenceDto>> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameListSocketPresenceDto),
         SocketReplyFrame<List<SocketSubscribedDto>> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameListSocketSubscribedDto),
         SocketReplyFrame<string> f => JsonSerializer.SerializeToUtf8Bytes(f, GatewayJsonContext.Default.SocketReplyFrameString),
+        SocketReplyFrame<List<string>> f => JsonSerializer.SerializeToUtf8Bytes(f, AccountsJsonContext.Default.SocketReplyFrameListString),
+        SocketReplyFrame<FriendsPresencePage> f => JsonSerializer.SerializeToUtf8Bytes(f, AccountsJsonContext.Default.SocketReplyFrameFriendsPresencePage),
         _ => throw new ArgumentException($"{frame.GetType().Name} is not a socket frame.", nameof(frame)),
     };
 

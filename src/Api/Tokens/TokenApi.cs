@@ -25,8 +25,8 @@ internal static partial class TokenApi
             .AddEndpointFilter<AppEndpointFilter>()
             .AddEndpointFilter<RateLimitEndpointFilter>();
 
-    internal static async Task<Results<Ok<AppTokenResponse>, Ok<UserTokenResponse>, EasemobError>> IssueTokenAsync(
-        HttpRequest request, TokenService tokens, IOptions<PresenceLimits> limits, ILoggerFactory loggerFactory)
+    internal static async Task<Results<Ok<AppTokenResponse>, Ok<UserTokenResponse>, Ok<PasswordTokenResponse>, EasemobError>> IssueTokenAsync(
+        HttpRequest request, TokenService tokens, IOptions<PresenceLimits> limits, ILoggerFactory loggerFactory, IGrainFactory grains, AppAccountSettings accounts)
     {
         var app = request.HttpContext.Features.GetRequiredFeature<PresenceAppFeature>().App;
         var (body, bodyError) = await JsonRequestBody.ReadAsync(request, GatewayJsonContext.Default.TokenRequest, limits.Value.MaxRequestBodyBytes);
@@ -34,12 +34,15 @@ internal static partial class TokenApi
             return bodyError;
         if (body?.GrantType is not { } grantType)
             return EasemobError.IllegalArgument("grant_type is required");
-        if (grantType is not (ClientCredentialsGrant or InheritGrant))
-            return EasemobError.IllegalArgument("grant_type must be client_credentials or inherit");
+        if (grantType is not (ClientCredentialsGrant or InheritGrant or PasswordGrant.GrantType))
+            return EasemobError.IllegalArgument("grant_type must be client_credentials, inherit or password");
         if (body.Ttl is < 0 || body.Ttl > (long)TokenService.MaxLifetime.TotalSeconds)
             return EasemobError.IllegalArgument($"ttl must be from 0 to {(long)TokenService.MaxLifetime.TotalSeconds} seconds");
         var lifetime = body.Ttl is null or 0 ? TokenService.DefaultLifetime : TimeSpan.FromSeconds(body.Ttl.Value);
         var expiresIn = (long)lifetime.TotalSeconds;
+
+        if (grantType == PasswordGrant.GrantType)
+            return await PasswordGrant.IssueAsync(app, body, lifetime, tokens, grains);
 
         if (grantType == ClientCredentialsGrant)
         {
@@ -64,6 +67,8 @@ internal static partial class TokenApi
         if (!PresenceValidation.IsValidUsername(body.Username))
             return EasemobError.IllegalArgument("username is not legal: 1-64 characters of A-Z a-z 0-9 _ - .");
         var username = body.Username!.ToLowerInvariant();
+        if (!await RegisteredUsers.AllowedAsync(grains, accounts, new UserKey(app.Org, app.App, username)))
+            return EasemobError.ResourceNotFound();
         var userToken = tokens.Issue(app, TokenKind.User, username, lifetime, out _);
         var user = new TokenUserDto(app.UserUuid(username).ToString(), "user", username, Activated: true);
         return TypedResults.Ok(new UserTokenResponse(userToken, expiresIn, user));

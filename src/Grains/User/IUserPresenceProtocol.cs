@@ -45,4 +45,20 @@ internal interface IUserPresenceProtocol : IGrainWithStringKey
     /// <summary>One way. Watcher side: <paramref name="target"/> lost its activation; a connected watcher announces itself again.</summary>
     [OneWay, Alias("TargetReset")]
     Task TargetResetAsync(string target);
+
+    /// <summary>
+    /// Friend side of an add: <paramref name="friend"/> (whose rows are written) is now a contact; it says whether its
+    /// devices are connected and where, as a watcher would. Memory only and never awaits, so two users adding each
+    /// other at once cannot wait on each other.
+    /// </summary>
+    [AlwaysInterleave, Alias("ContactAdded")]
+    Task ContactAddedAsync(string friend, bool connected, long connectionEpoch, [Immutable] IPresenceHub[]? hubs);
+
+    /// <summary>Friend side of a remove: <paramref name="friend"/> is no longer a contact (its rows are gone); its events stop.</summary>
+    [AlwaysInterleave, Alias("ContactRemoved")]
+    Task ContactRemovedAsync(string friend);
+
+    /// <summary>One way. Watcher side: <paramref name="target"/> was deleted and its rows with it; the subscription ends.</summary>
+    [OneWay, Alias("TargetDeleted")]
+    Task TargetDeletedAsync(string target);
 }

@@ -20,7 +20,9 @@ internal sealed class UserPresenceGrain(
     IOptions<PresenceRealtimeOptions> realtime,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     LocalPresenceSnapshots localSnapshots,
-    ILogger<UserPresenceGrain> logger)
+    ILogger<UserPresenceGrain> logger,
+    IContactTable contactTable,
+    IFriendNotificationSwitch friendSwitch)
     : Grain, IUserPresenceGrain, IUserPresenceProtocol, IRemindable
 {
     /// <summary>The grain type in Orleans ids, storage rows and reminders: fixed, so renaming the class moves no data.</summary>
@@ -53,6 +55,8 @@ internal sealed class UserPresenceGrain(
     private SubscriptionWriter? _writer;
     private LocalSnapshotEntry _local = null!;
     private PresenceCommitter _committer = null!;
+    private ContactBook _contacts = null!;
+    private ContactWriter? _contactWriter;
 
     /// <summary>The answer to an admitted watcher, made once per snapshot: the watchers of a user ask in bursts.</summary>
     private WatchResult? _admitted;
@@ -67,7 +71,8 @@ internal sealed class UserPresenceGrain(
         _user = new UserKey(_app.Org, _app.App, key.Username);
         _presence = new PresenceDocument(_user.Username, state.State, _limits, clock, logger);
         _subscriptions = new SubscriptionBook(_user.Username, _limits.MaxSubscriptionsPerUser, _limits.MaxPageSize);
-        _watchers = new WatcherBook(_user.Username, _limits.MaxSubscribersPerUser, GrainIdentityComparer.Instance);
+        _contacts = new ContactBook(_user.Username);
+        _watchers = new WatcherBook(_user.Username, _limits.MaxSubscribersPerUser, GrainIdentityComparer.Instance, _contacts);
         _gauges = new PresenceGauges(_app.Name);
         _local = new LocalSnapshotEntry(localSnapshots, _user);
         _committer = new PresenceCommitter(state, _presence, _local);
@@ -75,7 +80,9 @@ internal sealed class UserPresenceGrain(
 
         var subscriptions = subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
         var watchers = subscriptionTable.ReadByTargetAsync(_grainKey, cancellationToken);
-        await Task.WhenAll(subscriptions, watchers);
+        var contacts = contactTable.ReadAsync(_app.Name, _user.Username, cancellationToken);
+        await Task.WhenAll(subscriptions, watchers, contacts);
+        _contacts.Load(contacts.Result);
         _subscriptions.Load(subscriptions.Result, _app.Prefix);
         _watchers.Load(watchers.Result, _app.Prefix, NowSeconds());
 
@@ -190,7 +197,7 @@ internal sealed class UserPresenceGrain(
     {
         var watcher = ExpiryEntries.Normalize(subscriber);
         if (_watchers.ApplyConnection(watcher, connected, connectionEpoch, hubs) && resync && _watchers.IsConnected(watcher)
-            && _watchers.IsLive(watcher, NowSeconds()))
+            && _watchers.IsWatching(watcher, NowSeconds(), FriendsOn))
         {
             Calls.DeliverTo(watcher, _watchers.HubsOf(watcher), Snapshot()); // the devices drop it unless it is newer than what they already have
         }
@@ -210,7 +217,7 @@ internal sealed class UserPresenceGrain(
             return; // held for the window's end, or nobody to tell
         var snapshot = Snapshot();
         _devices.Send(snapshot);
-        var plan = _watchers.PlanFanOut(NowSeconds(), _limits.MaxWatchersPerDelivery);
+        var plan = _watchers.PlanFanOut(NowSeconds(), _limits.MaxWatchersPerDelivery, FriendsOn);
         Calls.Deliver(snapshot, plan);
         if (plan.EndedCount > 0)
             UpdateKeepAlive();
@@ -234,7 +241,11 @@ internal sealed class UserPresenceGrain(
             case DeliveryVerdict.Forward:
                 _devices.Send(presence);
                 break;
-            case DeliveryVerdict.NotSubscribed:
+            case DeliveryVerdict.NotSubscribed or DeliveryVerdict.Ended when FriendsOn && _contacts.Contains(target):
+                if (_contacts.Accept(target, presence.Version) == DeliveryVerdict.Forward)
+                    _devices.Send(presence);
+                break;
+            case DeliveryVerdict.NotSubscribed when !_contacts.Contains(target):
                 _ = Calls.User(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row
                 break;
         }
@@ -244,7 +255,7 @@ internal sealed class UserPresenceGrain(
     public Task TargetResetAsync(string target)
     {
         var name = ExpiryEntries.Normalize(target);
-        if (_devices.Count > 0 && _subscriptions.IsLive(name, NowSeconds()))
+        if (_devices.Count > 0 && (_subscriptions.IsLive(name, NowSeconds()) || (FriendsOn && _contacts.Contains(name))))
             _ = Calls.User(name).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
         return Task.CompletedTask;
     }
@@ -344,8 +355,11 @@ internal sealed class UserPresenceGrain(
         if (announcement is not { } change)
             return;
         if (change.ConnectionChanged && !change.Connected)
+        {
             _subscriptions.ForgetForwarded();
-        Calls.AnnounceConnection(_subscriptions.LiveTargets(NowSeconds()), change.Connected, _devices.ConnectionEpoch, change.Resync, _devices.AnnouncedHubs);
+            _contacts.ForgetForwarded();
+        }
+        Calls.AnnounceConnection(AnnouncedTo(), change.Connected, _devices.ConnectionEpoch, change.Resync, _devices.AnnouncedHubs);
         if (change.ConnectionChanged)
         {
             UpdateKeepAlive();
@@ -414,6 +428,94 @@ internal sealed class UserPresenceGrain(
             Publish();
         }
     }
+
+    // ---- Contacts (friends: a second source of watchers, see ContactBook) ----
+
+    public Task<ContactChange> AddContactAsync(string friend) => Contacts.AddAsync(friend);
+
+    public async Task<ContactChange> RemoveContactAsync(string friend)
+    {
+        var change = await Contacts.RemoveAsync(friend);
+        UpdateKeepAlive();
+        return change;
+    }
+
+    public Task<IReadOnlyList<string>> GetContactsAsync() => Task.FromResult<IReadOnlyList<string>>(_contacts.Sorted());
+
+    public Task ContactAddedAsync(string friend, bool connected, long connectionEpoch, IPresenceHub[]? hubs)
+    {
+        var name = ExpiryEntries.Normalize(friend);
+        _contacts.Add(name);
+        _watchers.ApplyConnection(name, connected, connectionEpoch, hubs);
+        if (FriendsOn)
+        {
+            // Both sides start at once: the friend's devices get our state, and ours (if any) theirs.
+            if (_watchers.IsConnected(name))
+                Calls.DeliverTo(name, _watchers.HubsOf(name), Snapshot());
+            if (_devices.Count > 0)
+                _ = Calls.User(name).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
+        }
+        UpdateKeepAlive();
+        return Task.CompletedTask;
+    }
+
+    public Task ContactRemovedAsync(string friend)
+    {
+        var name = ExpiryEntries.Normalize(friend);
+        _contacts.Remove(name);
+        _watchers.RemoveFriend(name);
+        UpdateKeepAlive();
+        return Task.CompletedTask;
+    }
+
+    public async Task TargetDeletedAsync(string target)
+    {
+        var name = ExpiryEntries.Normalize(target);
+        if (!_subscriptions.TryGetExpiry(name, out _))
+            return;
+        await subscriptionTable.WriteAsync([], [new SubscriptionKey(_grainKey, _app.Prefix + name)], CancellationToken.None);
+        _subscriptions.Remove([name]);
+        _devices.SendSubscriptionsEnded([name], SubscriptionEndReason.Deleted);
+    }
+
+    public async Task DeleteUserAsync()
+    {
+        // Devices first (they must not reconnect into the deleted user), then offline for the watchers, then the rows.
+        _devices.EndSessions(SessionEndReason.UserDeleted);
+        Announce(_devices.Remove(_devices.Without(static _ => false).Select(static d => d.Resource).ToList()));
+        var online = _presence.State.Resources.Keys.ToList();
+        if (await CommitAsync(() => online.Aggregate(false, (changed, resource) => _presence.Disconnect(resource, logout: true) | changed)))
+            Publish();
+        var subscriptions = _subscriptions.Count;
+        await Writer.UnsubscribeAsync([]);
+        var watchers = await subscriptionTable.ReadByTargetAsync(_grainKey, CancellationToken.None);
+        await subscriptionTable.WriteAsync([], watchers.Select(row => new SubscriptionKey(row.Subscriber, row.Target)).ToList(), CancellationToken.None);
+        foreach (var row in watchers)
+        {
+            if (row.Subscriber.StartsWith(_app.Prefix, StringComparison.Ordinal))
+                _ = Calls.User(row.Subscriber[_app.Prefix.Length..]).TargetDeletedAsync(_user.Username);
+        }
+        _watchers.Clear();
+        var contacts = await Contacts.RemoveAllAsync();
+        logger.LogUserDeleted(_grainKey, subscriptions, watchers.Count, contacts);
+        UpdateKeepAlive();
+        await RescheduleDurablyAsync();
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Whether this app's users get their friends' events (read each time: configuration may reload).</summary>
+    private bool FriendsOn => _contacts.Count > 0 && friendSwitch.IsOn(_app.Org, _app.App);
+
+    /// <summary>Who hears where this user's devices are: the users it watches, and its friends while friend notification is on.</summary>
+    private IEnumerable<string> AnnouncedTo()
+    {
+        var targets = _subscriptions.LiveTargets(NowSeconds());
+        return FriendsOn ? targets.Concat(_contacts.Friends.Where(f => !_subscriptions.IsLive(f, NowSeconds()))) : targets;
+    }
+
+    private ContactWriter Contacts => _contactWriter ??= new ContactWriter(
+        _contacts, _watchers, contactTable, Calls, _app.Name, _user.Username, _limits.MaxContacts,
+        () => (_devices.Count > 0, _devices.ConnectionEpoch, _devices.AnnouncedHubs), _grainKey, logger);
 
     // ---- Wake-ups: one timer, one reminder ----
 

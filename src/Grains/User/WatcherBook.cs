@@ -7,9 +7,11 @@ namespace Presence.Grains;
 /// </summary>
 /// <remarks>
 /// Every map is made on first use: most users are watched by nobody, and by nobody online.
-/// <paramref name="hubComparer"/> tells whether two hub references name the same process.
+/// <paramref name="hubComparer"/> tells whether two hub references name the same process. <paramref name="friends"/>, when
+/// given, is the second source of watchers: a friend may be connected without a subscription, and with the app's friend
+/// notification on it is sent every change (<see cref="PlanFanOut"/>).
 /// </remarks>
-internal sealed class WatcherBook(string self, int maxWatchers, IEqualityComparer<IPresenceHub> hubComparer)
+internal sealed class WatcherBook(string self, int maxWatchers, IEqualityComparer<IPresenceHub> hubComparer, ContactBook? friends = null)
 {
     private Dictionary<string, long>? _expiries;
 
@@ -41,6 +43,11 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
 
     public bool IsLive(string watcher, long now) => _expiries is not null && _expiries.TryGetValue(watcher, out var expiresAt) && expiresAt > now;
 
+    /// <summary>Whether <paramref name="watcher"/> is sent this user's changes: a live subscription, or a friend while <paramref name="friendsOn"/>.</summary>
+    public bool IsWatching(string watcher, long now, bool friendsOn) => IsLive(watcher, now) || (friendsOn && IsFriend(watcher));
+
+    private bool IsFriend(string watcher) => friends?.Contains(watcher) == true;
+
     /// <summary>
     /// Admits <paramref name="request"/>'s subscriber (<paramref name="watcher"/>, lower-case) until its expiry, with its
     /// connection state, unless this user is full (past the cap, counting only live watchers; a watcher already live is
@@ -67,7 +74,24 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
     public void Remove(string watcher)
     {
         _expiries?.Remove(watcher);
-        ForgetConnection(watcher);
+        if (!IsFriend(watcher))
+            ForgetConnection(watcher);
+    }
+
+    /// <summary>A friend is no longer one (the <see cref="ContactBook"/> already forgot it): its connection goes unless it still subscribes.</summary>
+    public void RemoveFriend(string watcher)
+    {
+        if (_expiries?.ContainsKey(watcher) != true)
+            ForgetConnection(watcher);
+    }
+
+    /// <summary>Forgets every watcher (the user was deleted).</summary>
+    public void Clear()
+    {
+        _expiries = null;
+        _connected = null;
+        _hubs = null;
+        _epochs = null;
     }
 
     /// <summary>Live watchers ordered by uid.</summary>
@@ -75,7 +99,7 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
 
     /// <summary>
     /// Records a watcher's connection state and where its devices are, unless the notice is older than one already
-    /// heard (a lower epoch); returns whether it was applied. Only a current watcher can be connected.
+    /// heard (a lower epoch); returns whether it was applied. Only a current watcher (subscribed or a friend) can be connected.
     /// </summary>
     public bool ApplyConnection(string watcher, bool connected, long epoch, IPresenceHub[]? hubs)
     {
@@ -83,7 +107,7 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
             return false;
         if (epoch > 0)
             (_epochs ??= new(StringComparer.Ordinal))[watcher] = epoch;
-        if (connected && _expiries is not null && _expiries.ContainsKey(watcher))
+        if (connected && ((_expiries is not null && _expiries.ContainsKey(watcher)) || IsFriend(watcher)))
         {
             (_connected ??= new(StringComparer.Ordinal)).Add(watcher);
             if (hubs is { Length: > 0 })
@@ -108,9 +132,10 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
     /// Where one change goes: for connected watchers with a live subscription, one delivery per process holding their
     /// devices (naming them, in chunks of <paramref name="maxWatchersPerDelivery"/>), and the watchers whose devices have
     /// no hub, through their grain. Connected watchers whose subscription ended are no longer counted as connected
-    /// (a renewal re-admits them as connected).
+    /// (a renewal re-admits them as connected). Friends are watchers too while <paramref name="friendsOn"/> (the app's
+    /// friend notification); while it is off they are skipped but stay connected, so switching it on needs no reconnect.
     /// </summary>
-    public FanOutPlan PlanFanOut(long now, int maxWatchersPerDelivery)
+    public FanOutPlan PlanFanOut(long now, int maxWatchersPerDelivery, bool friendsOn = false)
     {
         if (_connected is not { Count: > 0 })
             return FanOutPlan.Nobody;
@@ -119,15 +144,10 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
         List<(IPresenceHub Hub, List<string> Watchers)>? byHub = null;
         foreach (var watcher in _connected)
         {
-            if (!IsLive(watcher, now))
+            if (IsLive(watcher, now) || (friendsOn && IsFriend(watcher)))
+                AddDelivery(watcher, ref byHub, ref throughGrains);
+            else if (!IsFriend(watcher))
                 (ended ??= []).Add(watcher);
-            else if (HubsOf(watcher) is { } hubs)
-            {
-                foreach (var hub in hubs)
-                    WatchersOf(byHub ??= [], hub).Add(watcher);
-            }
-            else
-                (throughGrains ??= []).Add(watcher);
         }
         foreach (var watcher in ended ?? [])
         {
@@ -141,6 +161,17 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
                 (deliveries ??= []).Add(new HubBatch(hub, watchers.GetRange(start, Math.Min(maxWatchersPerDelivery, watchers.Count - start)).ToArray()));
         }
         return new FanOutPlan(deliveries ?? [], throughGrains ?? [], ended?.Count ?? 0);
+    }
+
+    private void AddDelivery(string watcher, ref List<(IPresenceHub Hub, List<string> Watchers)>? byHub, ref List<string>? throughGrains)
+    {
+        if (HubsOf(watcher) is { } hubs)
+        {
+            foreach (var hub in hubs)
+                WatchersOf(byHub ??= [], hub).Add(watcher);
+        }
+        else
+            (throughGrains ??= []).Add(watcher);
     }
 
     private List<string> WatchersOf(List<(IPresenceHub Hub, List<string> Watchers)> byHub, IPresenceHub hub)
@@ -164,7 +195,8 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
             if (expiresAt <= now)
             {
                 _expiries.Remove(watcher); // removing during enumeration is allowed for Dictionary
-                ForgetConnection(watcher);
+                if (!IsFriend(watcher))
+                    ForgetConnection(watcher);
             }
         }
     }

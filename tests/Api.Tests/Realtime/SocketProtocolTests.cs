@@ -174,7 +174,7 @@ public sealed class SocketProtocolTests(SocketGatewayFactory factory) : IClassFi
     [InlineData("[1,2]", null, "frame must be a JSON object")]
     [InlineData("""{"op":"query","users":["a"]}""", null, "id is required: a number or a string of 1-64 characters")]
     [InlineData("""{"id":{"x":1},"op":"query"}""", null, "id is required: a number or a string of 1-64 characters")]
-    [InlineData("""{"id":"k1","op":"dance"}""", "k1", "op must be one of set_status, query, subscribe, unsubscribe, logout")]
+    [InlineData("""{"id":"k1","op":"dance"}""", "k1", "op must be one of set_status, query, subscribe, unsubscribe, logout, contacts")]
     [InlineData("""{"id":"k2","op":"query","users":"a"}""", "k2", "Request body is not valid JSON or has fields of the wrong type")]
     [InlineData("""{"id":"k3","op":"subscribe","users":["a"],"expiry":"60"}""", "k3", "Request body is not valid JSON or has fields of the wrong type")]
     public async Task MalformedFrame_GetsAnErrorAndTheConnectionStaysUsable(string frame, string? id, string description)

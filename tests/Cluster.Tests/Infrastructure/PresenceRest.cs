@@ -41,6 +41,14 @@ public sealed class PresenceRest : IDisposable
     public Task<RestOutcome> GetPresenceAsync(IEnumerable<string> usernames) =>
         SendAsync(HttpMethod.Post, $"{Org}/{App}/users/bystander/presence", new JsonObject { ["usernames"] = Names(usernames) });
 
+    /// <summary>R2: <paramref name="username"/> subscribes to <paramref name="targets"/> for <paramref name="expiry"/> seconds.</summary>
+    public Task<RestOutcome> SubscribeAsync(string username, IEnumerable<string> targets, int expiry) =>
+        SendAsync(HttpMethod.Post, $"{Org}/{App}/users/{username}/presence/{expiry}", new JsonObject { ["usernames"] = Names(targets) });
+
+    /// <summary>R5: the first page of <paramref name="username"/>'s subscriptions.</summary>
+    public Task<RestOutcome> GetSubscriptionsAsync(string username) =>
+        SendAsync(HttpMethod.Get, $"{Org}/{App}/users/{username}/presence/sublist?pageNum=1&pageSize=100", null);
+
     /// <summary>R1, asserting a 200.</summary>
     public async Task SetPresenceOkAsync(string username, string resource, string status, string ext)
     {

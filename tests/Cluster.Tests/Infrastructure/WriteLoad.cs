@@ -22,8 +22,14 @@ public sealed class WriteLoad
 
     /// <param name="lanes">One loop per entry: the process it writes through, and the users it owns (disjoint).</param>
     public WriteLoad(IEnumerable<(ClusterNode Node, IReadOnlyList<string> Users)> lanes, TimeSpan period)
+        : this(lanes.Select(l => ((Func<ClusterNode>)(() => l.Node), l.Users)), period)
     {
-        foreach (var (node, users) in lanes)
+    }
+
+    /// <param name="lanes">One loop per entry: which process each write goes through (asked per write), and the users it owns.</param>
+    public WriteLoad(IEnumerable<(Func<ClusterNode> Node, IReadOnlyList<string> Users)> lanes, TimeSpan period)
+    {
+        foreach (var (pick, users) in lanes)
         {
             foreach (var user in users)
             {
@@ -32,8 +38,9 @@ public sealed class WriteLoad
             }
             _lanes.Add(users);
             var perUser = new Dictionary<string, int>(StringComparer.Ordinal);
-            _loops.Add(new RequestLoop($"writes via {node.Name}", period, async n =>
+            _loops.Add(new RequestLoop($"writes of lane {_loops.Count}", period, async n =>
             {
+                var node = pick();
                 var writable = users.Where(u => !_frozen.ContainsKey(u)).ToList(); // Freeze keeps one per lane
                 var user = writable[(int)(n % writable.Count)];
                 var count = perUser[user] = perUser.GetValueOrDefault(user) + 1;

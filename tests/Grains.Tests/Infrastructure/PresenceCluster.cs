@@ -37,6 +37,11 @@ public abstract class PresenceCluster : IAsyncLifetime
 
     internal InMemoryGrainStore GrainStates { get; } = new();
 
+    /// <summary>Accounts and contacts, shared by the silos as a database would be (per process in production's memory mode).</summary>
+    internal InMemoryAccountTable AccountTable { get; } = new();
+
+    internal InMemoryContactTable ContactTable { get; } = new();
+
     /// <summary>The silos' configuration (<c>Presence:*</c> keys), on top of the memory storage default.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
@@ -61,6 +66,8 @@ public abstract class PresenceCluster : IAsyncLifetime
             // Before AddPresence, whose in-memory defaults only fill what is missing.
             host.Services.AddSingleton<ISubscriptionTable>(SubscriptionTable);
             host.Services.AddSingleton(GrainStates);
+            host.Services.AddSingleton<IAccountTable>(AccountTable);
+            host.Services.AddSingleton<IContactTable>(ContactTable);
             host.Services.UseTestClock(Clock);
             // See PaddedTimeProvider: on the manual clock alone, the reminder service can spin inside Advance.
             host.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, new PaddedTimeProvider(Clock));

@@ -14,4 +14,7 @@ internal enum DeliveryVerdict
 
     /// <summary>A repeat, or older than what the devices already have.</summary>
     Stale,
+
+    /// <summary>From a friend while the app's friend notification is off (<see cref="WatchList.Accept"/>): dropped, the friendship kept.</summary>
+    Muted,
 }

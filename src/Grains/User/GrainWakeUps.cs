@@ -7,7 +7,11 @@ namespace Presence.Grains;
 /// The one grain timer and the one reminder of a user grain, armed as its <see cref="WakeUpSchedule"/> says: the only
 /// place the grain touches Orleans' timers and reminders.
 /// </summary>
-internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimeProvider clock, Func<CancellationToken, Task> onTimer, ILogger logger)
+/// <remarks>
+/// <paramref name="update"/> feeds the schedule the grain's current deadlines; <paramref name="onTimer"/> runs the work
+/// due when the timer fires, on the grain's turn.
+/// </remarks>
+internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimeProvider clock, Action update, Func<WakeUp, Task> onTimer, ILogger logger)
 {
     /// <summary>The reminder's name in Orleans' reminder table.</summary>
     public const string ReminderName = "wake-up";
@@ -18,6 +22,27 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerDueAt;
     private IGrainReminder? _reminder;
+
+    /// <summary>The deadlines follow the state, and the timer follows the deadlines.</summary>
+    public void Reschedule()
+    {
+        update();
+        ArmTimer();
+    }
+
+    /// <summary>As <see cref="Reschedule"/>, and the reminder follows the durable deadlines before the caller is answered.</summary>
+    public Task RescheduleDurablyAsync()
+    {
+        Reschedule();
+        return SyncReminderAsync();
+    }
+
+    /// <summary>The reminder follows the durable deadlines (the timer follows them after the caller's write).</summary>
+    public Task UpdateReminderAsync()
+    {
+        update();
+        return SyncReminderAsync();
+    }
 
     /// <summary>Moves the timer to the schedule's earliest precise deadline (one timer object, changed in place).</summary>
     public void ArmTimer()
@@ -30,11 +55,43 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
         if (_timer is not null)
             _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
         else if (due is not null)
-            _timer = grain.RegisterGrainTimer(onTimer, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan));
+            _timer = grain.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan));
     }
 
-    /// <summary>The timer fired: it is spent until armed again.</summary>
-    public void TimerFired() => _timerDueAt = null;
+    /// <summary>The timer fired (it is spent until armed again): the work due now; a failure is retried after a back-off.</summary>
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        _timerDueAt = null;
+        var now = clock.GetUtcNow();
+        var due = schedule.TakeTimerWork(now);
+        try
+        {
+            await onTimer(due);
+        }
+        catch
+        {
+            schedule.TimerFailed(now);
+            throw;
+        }
+        finally
+        {
+            Reschedule();
+        }
+        await SyncReminderAsync();
+    }
+
+    /// <summary>
+    /// A reminder ticked: for a wake-up (ours or a retired one) <paramref name="checkDeadlines"/> runs, then the reminder
+    /// is armed for the next deadline or removed; any other reminder is removed. A failed tick runs again.
+    /// </summary>
+    public async Task OnReminderAsync(string name, Func<Task> checkDeadlines)
+    {
+        if (!await AcceptTickAsync(name))
+            return;
+        await checkDeadlines();
+        Reschedule();
+        await AfterReminderTickAsync(name);
+    }
 
     /// <summary>Arms or removes the reminder as the deadlines need.</summary>
     public Task SyncReminderAsync() => ApplyAsync(schedule.PlanReminder(clock.GetUtcNow()));
@@ -53,7 +110,7 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
     }
 
     /// <summary>A reminder ticked: true when it is a wake-up (ours or a retired one); any other is removed.</summary>
-    public async Task<bool> AcceptTickAsync(string name)
+    private async Task<bool> AcceptTickAsync(string name)
     {
         if (name == ReminderName || Array.IndexOf(RetiredReminderNames, name) >= 0)
             return true;
@@ -66,7 +123,7 @@ internal sealed class GrainWakeUps(Grain grain, WakeUpSchedule schedule, TimePro
     /// The reminder's tick was handled: ours is armed for the next deadline or removed; a retired one is removed, and
     /// ours armed as the deadlines need.
     /// </summary>
-    public async Task AfterReminderTickAsync(string name)
+    private async Task AfterReminderTickAsync(string name)
     {
         if (name == ReminderName)
         {

@@ -151,6 +151,15 @@ internal sealed partial class PresenceDocument
         return true;
     }
 
+    /// <summary>Every resource goes offline, logged out (the user was deleted); false when all already were.</summary>
+    public bool LogOutAll()
+    {
+        var changed = false;
+        foreach (var resource in State.Resources.Keys.ToList())
+            changed |= Disconnect(resource, logout: true);
+        return changed;
+    }
+
     /// <summary>Resources whose connections were lost go offline, as a missed heartbeat would have made them.</summary>
     public bool SetLost(IReadOnlyCollection<string> resources)
     {

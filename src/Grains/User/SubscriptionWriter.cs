@@ -104,6 +104,19 @@ internal sealed class SubscriptionWriter(
         await ReleaseAsync(expired);
     }
 
+    /// <summary>
+    /// <paramref name="target"/> was deleted: the subscription ends and the devices are told. Not fenced: the target
+    /// deleted its watchers' rows already, so this only catches a row written after it read them.
+    /// </summary>
+    public async Task TargetDeletedAsync(string target)
+    {
+        if (!book.TryGetExpiry(target, out _))
+            return;
+        await table.WriteAsync([], [new SubscriptionKey(grainKey, appPrefix + target)], CancellationToken.None);
+        book.Remove([target]);
+        ended([target], SubscriptionEndReason.Deleted);
+    }
+
     /// <summary>Each target admits or refuses, with one resume for all the answers; if any call fails, the rest are set back.</summary>
     private async Task<(Dictionary<string, PresenceSnapshot> Accepted, List<string> Failed)> AdmitAsync(
         IReadOnlyList<string> names, string[] keys, WatchRequest request)

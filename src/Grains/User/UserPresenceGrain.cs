@@ -9,7 +9,8 @@ namespace Presence.Grains;
 /// <summary>
 /// One user (key <c>{org}/{app}/{username}</c>) as an Orleans grain: activation, the turn, the commit of each change and
 /// its dispatch. The rules are plain classes: <see cref="PresenceDocument"/>, <see cref="SubscriptionBook"/> (changed
-/// through <see cref="SubscriptionWriter"/>), <see cref="WatcherBook"/>, <see cref="DeviceSet"/>, <see cref="WakeUpSchedule"/>.
+/// through <see cref="SubscriptionWriter"/>), <see cref="WatcherBook"/>, <see cref="WatchList"/>, <see cref="DeviceSet"/>
+/// (with <see cref="DeviceLifecycle"/>), <see cref="ContactBook"/>, <see cref="WakeUpSchedule"/>.
 /// As subscriber it awaits its targets; as target it calls its watchers one way only, so no call chain waits in a circle.
 /// </summary>
 [GrainType(GrainTypeName)]
@@ -37,10 +38,6 @@ internal sealed class UserPresenceGrain(
     private readonly PresenceLimits _limits = limits.Value;
     private readonly WakeUpSchedule _wakeUps = new(limits.Value);
     private readonly DeviceSet _devices = new(GrainIdentityComparer.Instance, GrainIdentityComparer.Instance, TimeProvider.System, clock);
-
-    /// <summary>Dropped connections still online; null when the grace is off (the default).</summary>
-    private readonly ReconnectGrace? _grace = realtime.Value.ReconnectGrace > TimeSpan.Zero ? new(realtime.Value.ReconnectGrace) : null;
-
     private GrainWakeUps _wakeUpTriggers = null!;
     private UserKey _user;
     private string _grainKey = "";
@@ -50,6 +47,8 @@ internal sealed class UserPresenceGrain(
     private PresenceDocument _presence = null!;
     private SubscriptionBook _subscriptions = null!;
     private WatcherBook _watchers = null!;
+    private WatchList _watchList = null!;
+    private DeviceLifecycle _lifecycle = null!;
     private PresenceGauges _gauges = null!;
     private UserGrainCalls? _calls;
     private SubscriptionWriter? _writer;
@@ -57,10 +56,6 @@ internal sealed class UserPresenceGrain(
     private PresenceCommitter _committer = null!;
     private ContactBook _contacts = null!;
     private ContactWriter? _contactWriter;
-
-    /// <summary>The answer to an admitted watcher, made once per snapshot: the watchers of a user ask in bursts.</summary>
-    private WatchResult? _admitted;
-
     private bool _keptAlive;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -73,10 +68,12 @@ internal sealed class UserPresenceGrain(
         _subscriptions = new SubscriptionBook(_user.Username, _limits.MaxSubscriptionsPerUser, _limits.MaxPageSize);
         _contacts = new ContactBook(_user.Username);
         _watchers = new WatcherBook(_user.Username, _limits.MaxSubscribersPerUser, GrainIdentityComparer.Instance, _contacts);
+        _watchList = new WatchList(_subscriptions, _contacts, friendSwitch, _app.Org, _app.App);
+        _lifecycle = new DeviceLifecycle(_devices, _presence, realtime.Value.ReconnectGrace);
         _gauges = new PresenceGauges(_app.Name);
         _local = new LocalSnapshotEntry(localSnapshots, _user);
         _committer = new PresenceCommitter(state, _presence, _local);
-        _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, OnTimerAsync, logger);
+        _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, UpdateWakeUps, OnTimerAsync, logger);
 
         var subscriptions = subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
         var watchers = subscriptionTable.ReadByTargetAsync(_grainKey, cancellationToken);
@@ -88,9 +85,8 @@ internal sealed class UserPresenceGrain(
 
         // Resources held by connections while no device has registered yet are orphans; their devices get time to come back.
         _wakeUps.Activated(clock.GetUtcNow(), _presence.HasConnectedResources);
-        Reschedule();
-        await _wakeUpTriggers.SyncReminderAsync(); // a crash between a row write and arming could have left it stale
-        _gauges.Report(_presence.IsOnline, _devices.Count);
+        await _wakeUpTriggers.RescheduleDurablyAsync(); // a crash between a row write and arming could have left it stale
+        ReportGauges();
         logger.LogActivated(_grainKey, _subscriptions.Count, _watchers.Count);
     }
 
@@ -124,12 +120,12 @@ internal sealed class UserPresenceGrain(
     /// <summary>Makes one change durable (false: nothing to change) and applies what follows from it. The caller publishes.</summary>
     private async Task<bool> CommitAsync(Func<bool> change)
     {
-        if (await _committer.CommitAsync(change, SyncReminderAsync) is not { } checkpoint)
+        if (await _committer.CommitAsync(change, _wakeUpTriggers.UpdateReminderAsync) is not { } checkpoint)
             return false;
         DropDevicesWithoutResource();
         PresenceMetrics.PresenceChanged(_app.Name);
-        _gauges.Report(_presence.IsOnline, _devices.Count);
-        Reschedule();
+        ReportGauges();
+        _wakeUpTriggers.Reschedule();
         if (_presence.CancelledGrace(checkpoint))
             await _wakeUpTriggers.TrySyncReminderAsync();
         return true;
@@ -147,7 +143,7 @@ internal sealed class UserPresenceGrain(
         ArgumentOutOfRangeException.ThrowIfGreaterThan(expirySeconds, _limits.MaxExpirySeconds);
         var now = NowSeconds();
         var result = await Writer.SubscribeAsync(usernames, now + expirySeconds, now);
-        await RescheduleDurablyAsync();
+        await _wakeUpTriggers.RescheduleDurablyAsync();
         return result;
     }
 
@@ -155,7 +151,7 @@ internal sealed class UserPresenceGrain(
     {
         ArgumentNullException.ThrowIfNull(usernames);
         if (await Writer.UnsubscribeAsync(usernames) > 0)
-            await RescheduleDurablyAsync();
+            await _wakeUpTriggers.RescheduleDurablyAsync();
     }
 
     public Task<SubscriptionPage> GetSubscriptionsAsync(int pageNum, int pageSize) =>
@@ -172,14 +168,9 @@ internal sealed class UserPresenceGrain(
         ArgumentNullException.ThrowIfNull(request);
         var admitted = _watchers.Admit(request, NowSeconds(), out var name);
         UpdateKeepAlive();
-        var snapshot = Snapshot();
+        var answer = _watchers.Answer(admitted, Snapshot());
         if (!admitted)
-        {
             logger.LogWatcherRejected(_grainKey, name, _watchers.Count);
-            return new(new WatchResult(false, snapshot));
-        }
-        if (_admitted is not { } answer || !ReferenceEquals(answer.Presence, snapshot))
-            _admitted = answer = new WatchResult(true, snapshot);
         return new(answer);
     }
 
@@ -196,11 +187,8 @@ internal sealed class UserPresenceGrain(
     public Task WatcherConnectionChangedAsync(string subscriber, bool connected, long connectionEpoch, bool resync = false, IPresenceHub[]? hubs = null)
     {
         var watcher = ExpiryEntries.Normalize(subscriber);
-        if (_watchers.ApplyConnection(watcher, connected, connectionEpoch, hubs) && resync && _watchers.IsConnected(watcher)
-            && _watchers.IsWatching(watcher, NowSeconds(), FriendsOn))
-        {
-            Calls.DeliverTo(watcher, _watchers.HubsOf(watcher), Snapshot()); // the devices drop it unless it is newer than what they already have
-        }
+        if (_watchers.ConnectionChanged(watcher, connected, connectionEpoch, hubs, resync, NowSeconds(), _watchList.FriendsOn))
+            SendStateTo(watcher); // its devices drop it unless it is newer than what they already have
         UpdateKeepAlive();
         return Task.CompletedTask;
     }
@@ -217,7 +205,7 @@ internal sealed class UserPresenceGrain(
             return; // held for the window's end, or nobody to tell
         var snapshot = Snapshot();
         _devices.Send(snapshot);
-        var plan = _watchers.PlanFanOut(NowSeconds(), _limits.MaxWatchersPerDelivery, FriendsOn);
+        var plan = _watchers.PlanFanOut(NowSeconds(), _limits.MaxWatchersPerDelivery, _watchList.FriendsOn);
         Calls.Deliver(snapshot, plan);
         if (plan.EndedCount > 0)
             UpdateKeepAlive();
@@ -236,29 +224,32 @@ internal sealed class UserPresenceGrain(
             _ = Calls.User(target).WatcherConnectionChangedAsync(_user.Username, false, _devices.NextEpoch());
             return Task.CompletedTask;
         }
-        switch (_subscriptions.Accept(target, presence.Version, NowSeconds()))
-        {
-            case DeliveryVerdict.Forward:
-                _devices.Send(presence);
-                break;
-            case DeliveryVerdict.NotSubscribed or DeliveryVerdict.Ended when FriendsOn && _contacts.Contains(target):
-                if (_contacts.Accept(target, presence.Version) == DeliveryVerdict.Forward)
-                    _devices.Send(presence);
-                break;
-            case DeliveryVerdict.NotSubscribed when !_contacts.Contains(target):
-                _ = Calls.User(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row
-                break;
-        }
+        var verdict = _watchList.Accept(target, presence.Version, NowSeconds());
+        if (verdict == DeliveryVerdict.Forward)
+            _devices.Send(presence);
+        else if (verdict == DeliveryVerdict.NotSubscribed)
+            _ = Calls.User(target).RemoveWatcherAsync(_user.Username); // a watcher entry without our row, nor a friend
         return Task.CompletedTask;
     }
 
     public Task TargetResetAsync(string target)
     {
         var name = ExpiryEntries.Normalize(target);
-        if (_devices.Count > 0 && (_subscriptions.IsLive(name, NowSeconds()) || (FriendsOn && _contacts.Contains(name))))
-            _ = Calls.User(name).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
+        if (_devices.Count > 0 && _watchList.Hears(name, NowSeconds()))
+            AskStateOf(name);
         return Task.CompletedTask;
     }
+
+    /// <summary>One way: a connected watcher gets this user's current state.</summary>
+    private void SendStateTo(string watcher)
+    {
+        if (_watchers.IsConnected(watcher))
+            Calls.DeliverTo(watcher, _watchers.HubsOf(watcher), Snapshot());
+    }
+
+    /// <summary>One way: tells <paramref name="target"/> where our devices are, and asks for its state.</summary>
+    private void AskStateOf(string target) =>
+        _ = Calls.User(target).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
 
     // ---- Devices ----
 
@@ -266,13 +257,11 @@ internal sealed class UserPresenceGrain(
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
-        if (_grace?.Resume(resource) == true && _presence.IsHeldByConnection(resource) && !_devices.Has(resource))
+        if (_lifecycle.Resumes(resource))
         {
-            // Back within its reconnect grace: still online as it was, so no login and nothing for the watchers.
             logger.LogDeviceResumed(_grainKey, resource);
             AddDevice(resource, device, hub, resync: false);
-            UpdateKeepAlive();
-            Reschedule();
+            KeepAliveAndReschedule();
             return Snapshot();
         }
         // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
@@ -296,27 +285,21 @@ internal sealed class UserPresenceGrain(
 
     public async Task RenewDeviceAsync(string resource, IPresenceObserver device, bool resync, IPresenceHub? hub = null)
     {
-        if (_devices.Has(resource))
+        switch (_lifecycle.Renew(resource, device))
         {
-            if (!_devices.IsCurrent(resource, device))
-            {
-                _ = device.OnSessionEnded(SessionEndReason.Replaced); // a newer connection holds the resource
-                return;
-            }
-            _devices.Renew(resource);
-            if (resync)
+            case DeviceRenewal.Replaced:
+                _ = device.OnSessionEnded(SessionEndReason.Replaced);
+                break;
+            case DeviceRenewal.Renewed when resync:
                 Announce(_devices.AnnounceAgain());
-            return;
+                break;
+            case DeviceRenewal.TakenBack:
+                AddDevice(resource, device, hub, resync: true); // and catch up with our targets
+                break;
+            case DeviceRenewal.Login:
+                await ConnectAsync(resource, device, hub);
+                break;
         }
-        if (_presence.IsHeldByConnection(resource))
-        {
-            // Our predecessor held this device (or its connection dropped within the grace): take it back as it is, no
-            // login, and catch up with our targets.
-            _grace?.Resume(resource);
-            AddDevice(resource, device, hub, resync: true);
-            return;
-        }
-        await ConnectAsync(resource, device, hub); // its resource went offline meanwhile: a login again
     }
 
     public async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout)
@@ -328,12 +311,11 @@ internal sealed class UserPresenceGrain(
 
         // The connection is gone whatever the write does.
         Announce(_devices.Remove([resource]));
-        _gauges.Report(_presence.IsOnline, _devices.Count);
+        ReportGauges();
         logger.LogDeviceDisconnected(_grainKey, resource, logout, _devices.Count);
-        if (!logout && _presence.IsHeldByConnection(resource) && _grace?.Hold(resource, clock.GetUtcNow()) == true)
+        if (_lifecycle.Holds(resource, logout, clock.GetUtcNow()))
         {
-            UpdateKeepAlive();
-            Reschedule();
+            KeepAliveAndReschedule();
             return Snapshot(); // online until the grace ends (EndReconnectGraceAsync) or the device is back
         }
         if (await CommitAsync(() => _presence.Disconnect(resource, logout)))
@@ -345,7 +327,7 @@ internal sealed class UserPresenceGrain(
     private void AddDevice(string resource, IPresenceObserver device, IPresenceHub? hub, bool resync)
     {
         Announce(_devices.Add(resource, device, hub, resync));
-        _gauges.Report(_presence.IsOnline, _devices.Count);
+        ReportGauges();
         logger.LogDeviceConnected(_grainKey, resource, _devices.Count);
     }
 
@@ -355,16 +337,10 @@ internal sealed class UserPresenceGrain(
         if (announcement is not { } change)
             return;
         if (change.ConnectionChanged && !change.Connected)
-        {
-            _subscriptions.ForgetForwarded();
-            _contacts.ForgetForwarded();
-        }
-        Calls.AnnounceConnection(AnnouncedTo(), change.Connected, _devices.ConnectionEpoch, change.Resync, _devices.AnnouncedHubs);
+            _watchList.ForgetForwarded();
+        Calls.AnnounceConnection(_watchList.AnnouncedTo(NowSeconds()), change.Connected, _devices.ConnectionEpoch, change.Resync, _devices.AnnouncedHubs);
         if (change.ConnectionChanged)
-        {
-            UpdateKeepAlive();
-            Reschedule();
-        }
+            KeepAliveAndReschedule();
     }
 
     /// <summary>Devices whose resource was evicted (over the resource limit) lose their session.</summary>
@@ -394,7 +370,7 @@ internal sealed class UserPresenceGrain(
     {
         if (!_wakeUps.CheckConnections(clock.GetUtcNow()))
             return; // a fresh activation: reconnecting devices still have time
-        var orphans = _presence.OrphanedResources(r => _devices.Has(r) || _grace?.IsHeld(r) == true);
+        var orphans = _lifecycle.Orphans();
         if (await CommitAsync(() => _presence.SetLost(orphans)))
         {
             logger.LogOrphansOffline(_grainKey, orphans.Count);
@@ -405,7 +381,7 @@ internal sealed class UserPresenceGrain(
     /// <summary>Dropped connections whose grace ended go offline as of the drop; put back when that cannot be stored.</summary>
     private async Task EndReconnectGraceAsync()
     {
-        var ended = _grace!.TakeExpired(clock.GetUtcNow());
+        var ended = _lifecycle.TakeEndedGraces(clock.GetUtcNow());
         try
         {
             if (await CommitAsync(() => _presence.SetLostAt(ended)))
@@ -413,8 +389,7 @@ internal sealed class UserPresenceGrain(
         }
         catch
         {
-            foreach (var (resource, droppedAt) in ended)
-                _grace.Hold(resource, droppedAt);
+            _lifecycle.HoldAgain(ended);
             throw;
         }
         UpdateKeepAlive();
@@ -447,13 +422,12 @@ internal sealed class UserPresenceGrain(
         var name = ExpiryEntries.Normalize(friend);
         _contacts.Add(name);
         _watchers.ApplyConnection(name, connected, connectionEpoch, hubs);
-        if (FriendsOn)
+        if (_watchList.FriendsOn)
         {
             // Both sides start at once: the friend's devices get our state, and ours (if any) theirs.
-            if (_watchers.IsConnected(name))
-                Calls.DeliverTo(name, _watchers.HubsOf(name), Snapshot());
+            SendStateTo(name);
             if (_devices.Count > 0)
-                _ = Calls.User(name).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
+                AskStateOf(name);
         }
         UpdateKeepAlive();
         return Task.CompletedTask;
@@ -470,12 +444,7 @@ internal sealed class UserPresenceGrain(
 
     public async Task TargetDeletedAsync(string target)
     {
-        var name = ExpiryEntries.Normalize(target);
-        if (!_subscriptions.TryGetExpiry(name, out _))
-            return;
-        await subscriptionTable.WriteAsync([], [new SubscriptionKey(_grainKey, _app.Prefix + name)], CancellationToken.None);
-        _subscriptions.Remove([name]);
-        _devices.SendSubscriptionsEnded([name], SubscriptionEndReason.Deleted);
+        await Writer.TargetDeletedAsync(ExpiryEntries.Normalize(target));
     }
 
     public async Task DeleteUserAsync()
@@ -483,110 +452,49 @@ internal sealed class UserPresenceGrain(
         // Devices first (they must not reconnect into the deleted user), then offline for the watchers, then the rows.
         _devices.EndSessions(SessionEndReason.UserDeleted);
         Announce(_devices.Remove(_devices.Without(static _ => false).Select(static d => d.Resource).ToList()));
-        var online = _presence.State.Resources.Keys.ToList();
-        if (await CommitAsync(() => online.Aggregate(false, (changed, resource) => _presence.Disconnect(resource, logout: true) | changed)))
+        if (await CommitAsync(_presence.LogOutAll))
             Publish();
-        var subscriptions = _subscriptions.Count;
-        await Writer.UnsubscribeAsync([]);
-        var watchers = await subscriptionTable.ReadByTargetAsync(_grainKey, CancellationToken.None);
-        await subscriptionTable.WriteAsync([], watchers.Select(row => new SubscriptionKey(row.Subscriber, row.Target)).ToList(), CancellationToken.None);
-        foreach (var row in watchers)
-        {
-            if (row.Subscriber.StartsWith(_app.Prefix, StringComparison.Ordinal))
-                _ = Calls.User(row.Subscriber[_app.Prefix.Length..]).TargetDeletedAsync(_user.Username);
-        }
-        _watchers.Clear();
-        var contacts = await Contacts.RemoveAllAsync();
-        logger.LogUserDeleted(_grainKey, subscriptions, watchers.Count, contacts);
+        await new UserDeletion(subscriptionTable, _subscriptions, Writer, _watchers, Contacts, Calls, _user.Username, _grainKey, _app.Prefix, logger)
+            .DeleteRowsAsync();
         UpdateKeepAlive();
-        await RescheduleDurablyAsync();
+        await _wakeUpTriggers.RescheduleDurablyAsync();
         DeactivateOnIdle();
-    }
-
-    /// <summary>Whether this app's users get their friends' events (read each time: configuration may reload).</summary>
-    private bool FriendsOn => _contacts.Count > 0 && friendSwitch.IsOn(_app.Org, _app.App);
-
-    /// <summary>Who hears where this user's devices are: the users it watches, and its friends while friend notification is on.</summary>
-    private IEnumerable<string> AnnouncedTo()
-    {
-        var targets = _subscriptions.LiveTargets(NowSeconds());
-        return FriendsOn ? targets.Concat(_contacts.Friends.Where(f => !_subscriptions.IsLive(f, NowSeconds()))) : targets;
     }
 
     private ContactWriter Contacts => _contactWriter ??= new ContactWriter(
         _contacts, _watchers, contactTable, Calls, _app.Name, _user.Username, _limits.MaxContacts,
         () => (_devices.Count > 0, _devices.ConnectionEpoch, _devices.AnnouncedHubs), _grainKey, logger);
 
-    // ---- Wake-ups: one timer, one reminder ----
+    // ---- Wake-ups: one timer, one reminder (GrainWakeUps) ----
 
     private void UpdateWakeUps() =>
-        _wakeUps.Update(clock.GetUtcNow(), _presence.ExtClearAt, _subscriptions.EarliestExpiry, _devices.Count, _presence.HasConnectedResources, _grace?.Due);
-
-    /// <summary>The deadlines follow the state, and the timer follows the deadlines.</summary>
-    private void Reschedule()
-    {
-        UpdateWakeUps();
-        _wakeUpTriggers.ArmTimer();
-    }
-
-    /// <summary>The reminder follows the durable deadlines (the timer follows them after the caller's write).</summary>
-    private Task SyncReminderAsync()
-    {
-        UpdateWakeUps();
-        return _wakeUpTriggers.SyncReminderAsync();
-    }
-
-    /// <summary>As <see cref="Reschedule"/>, and the reminder follows the durable deadlines before the caller is answered.</summary>
-    private Task RescheduleDurablyAsync()
-    {
-        Reschedule();
-        return _wakeUpTriggers.SyncReminderAsync();
-    }
+        _wakeUps.Update(clock.GetUtcNow(), _presence.ExtClearAt, _subscriptions.EarliestExpiry, _devices.Count, _presence.HasConnectedResources, _lifecycle.GraceDue);
 
     /// <summary>The timer: the work due now, in an order where each step sees what the previous one did.</summary>
-    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    private async Task OnTimerAsync(WakeUp due)
     {
-        _wakeUpTriggers.TimerFired();
-        var now = clock.GetUtcNow();
-        var due = _wakeUps.TakeTimerWork(now);
-        try
-        {
-            if (due.HasFlag(WakeUp.PublishWindow))
-                Publish();
-            if (due.HasFlag(WakeUp.LeaseCheck))
-                await ExpireLeasesAsync();
-            if (due.HasFlag(WakeUp.OrphanCheck))
-                await CheckConnectionsAsync();
-            if (due.HasFlag(WakeUp.SubscriptionExpiry))
-                await ExpireSubscriptionsAsync();
-            if (due.HasFlag(WakeUp.ExtGrace))
-                await ClearExtAfterGraceAsync();
-            if (due.HasFlag(WakeUp.ReconnectGrace))
-                await EndReconnectGraceAsync();
-        }
-        catch
-        {
-            _wakeUps.TimerFailed(now);
-            throw;
-        }
-        finally
-        {
-            Reschedule();
-        }
-        await _wakeUpTriggers.SyncReminderAsync();
+        if (due.HasFlag(WakeUp.PublishWindow))
+            Publish();
+        if (due.HasFlag(WakeUp.LeaseCheck))
+            await ExpireLeasesAsync();
+        if (due.HasFlag(WakeUp.OrphanCheck))
+            await CheckConnectionsAsync();
+        if (due.HasFlag(WakeUp.SubscriptionExpiry))
+            await ExpireSubscriptionsAsync();
+        if (due.HasFlag(WakeUp.ExtGrace))
+            await ClearExtAfterGraceAsync();
+        if (due.HasFlag(WakeUp.ReconnectGrace))
+            await EndReconnectGraceAsync();
     }
 
-    /// <summary>The reminder: every durable deadline is checked (each finds nothing when not due); a failed tick runs again.</summary>
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (!await _wakeUpTriggers.AcceptTickAsync(reminderName))
-            return;
-        await ExpireSubscriptionsAsync();
-        await ClearExtAfterGraceAsync();
-        await CheckConnectionsAsync();
-        Reschedule();
-        await _wakeUpTriggers.AfterReminderTickAsync(reminderName);
-    }
+    /// <summary>The reminder: every durable deadline is checked (each finds nothing when not due).</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        _wakeUpTriggers.OnReminderAsync(reminderName, async () =>
+        {
+            await ExpireSubscriptionsAsync();
+            await ClearExtAfterGraceAsync();
+            await CheckConnectionsAsync();
+        });
 
     // ---- Helpers ----
 
@@ -603,10 +511,18 @@ internal sealed class UserPresenceGrain(
     /// <summary>Keeps this activation while devices or connected watchers rely on it; tells Orleans only on a change (it locks).</summary>
     private void UpdateKeepAlive()
     {
-        var keepAlive = _devices.Count > 0 || _watchers.ConnectedCount > 0 || _grace?.Count > 0;
+        var keepAlive = _lifecycle.KeepsActivation(_watchers.ConnectedCount);
         if (keepAlive == _keptAlive)
             return;
         _keptAlive = keepAlive;
         DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
     }
+
+    private void KeepAliveAndReschedule()
+    {
+        UpdateKeepAlive();
+        _wakeUpTriggers.Reschedule();
+    }
+
+    private void ReportGauges() => _gauges.Report(_presence.IsOnline, _devices.Count);
 }

@@ -30,6 +30,9 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
     /// </summary>
     private Dictionary<string, long>? _epochs;
 
+    /// <summary>The answer to an admitted watcher, made once per snapshot: the watchers of a user ask in bursts.</summary>
+    private WatchResult? _admitted;
+
     public int Count => _expiries?.Count ?? 0;
 
     public int ConnectedCount => _connected?.Count ?? 0;
@@ -69,6 +72,16 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
         (_expiries ??= new(StringComparer.Ordinal))[watcher] = request.ExpiresAtUnixSeconds;
         ApplyConnection(watcher, request.Connected, request.ConnectionEpoch, request.Hubs);
         return true;
+    }
+
+    /// <summary>What a watcher is answered after <see cref="Admit"/>, with this user's current <paramref name="presence"/>.</summary>
+    public WatchResult Answer(bool admitted, PresenceSnapshot presence)
+    {
+        if (!admitted)
+            return new WatchResult(false, presence);
+        if (_admitted is not { } answer || !ReferenceEquals(answer.Presence, presence))
+            _admitted = answer = new WatchResult(true, presence);
+        return answer;
     }
 
     public void Remove(string watcher)
@@ -122,6 +135,13 @@ internal sealed class WatcherBook(string self, int maxWatchers, IEqualityCompare
         }
         return true;
     }
+
+    /// <summary>
+    /// A watcher's connection notice (<see cref="ApplyConnection"/>); true when it asks for this user's state
+    /// (<paramref name="resync"/>) and, connected and still watching, is to be sent it.
+    /// </summary>
+    public bool ConnectionChanged(string watcher, bool connected, long epoch, IPresenceHub[]? hubs, bool resync, long now, bool friendsOn) =>
+        ApplyConnection(watcher, connected, epoch, hubs) && resync && IsConnected(watcher) && IsWatching(watcher, now, friendsOn);
 
     public bool IsConnected(string watcher) => _connected?.Contains(watcher) == true;
 

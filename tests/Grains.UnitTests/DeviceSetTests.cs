@@ -40,6 +40,27 @@ public sealed class DeviceSetTests
     }
 
     [Fact]
+    public void End_EndsTheSessionsOfTheDevicesItNames_AndDropsThem()
+    {
+        var devices = Devices();
+        var web = new FakeDevice("web");
+        var ios = new FakeDevice("ios");
+        Assert.Null(devices.End(static _ => true, SessionEndReason.UserDeleted));
+        devices.Add("web", web, _gateway1, resync: false);
+        devices.Add("ios", ios, _gateway1, resync: false);
+
+        Assert.Null(devices.End(r => r == "ios", SessionEndReason.Replaced)); // same hubs, still connected: nothing to announce
+        Assert.Equal([SessionEndReason.Replaced], ios.SessionsEnded);
+        Assert.Empty(web.SessionsEnded);
+        Assert.False(devices.Has("ios"));
+
+        var last = devices.End(static _ => true, SessionEndReason.UserDeleted);
+        Assert.Equal(new Announcement(Connected: false, Resync: false, ConnectionChanged: true), last);
+        Assert.Equal([SessionEndReason.UserDeleted], web.SessionsEnded);
+        Assert.Equal(0, devices.Count);
+    }
+
+    [Fact]
     public void DeliveryHubs_AreNull_WhenSomeDeviceHasNone()
     {
         var devices = Devices();

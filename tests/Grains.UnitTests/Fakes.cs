@@ -18,7 +18,13 @@ internal sealed class FakeDevice(string name) : IPresenceObserver
 
     public Task OnSubscriptionEnded(string uid, SubscriptionEndReason reason) => Task.CompletedTask;
 
-    public Task OnSessionEnded(SessionEndReason reason) => Task.CompletedTask;
+    public List<SessionEndReason> SessionsEnded { get; } = [];
+
+    public Task OnSessionEnded(SessionEndReason reason)
+    {
+        SessionsEnded.Add(reason);
+        return Task.CompletedTask;
+    }
 
     public override string ToString() => name;
 }

@@ -84,6 +84,20 @@ public sealed class PresenceDocumentTests
     }
 
     [Fact]
+    public void LogOutAll_LogsEveryResourceOut_OnceOnly()
+    {
+        var document = Fakes.Document(_clock);
+        Assert.False(document.Change(document.LogOutAll));
+        document.Change(() => { document.Connect("web"); return true; });
+        document.Change(() => document.SetStatus("ios", "1", null, heldByDevice: false));
+        document.Change(() => document.Disconnect("mac", logout: false));
+
+        Assert.True(document.Change(document.LogOutAll));
+        Assert.Equal(PresenceStatusType.Unlogined, document.StatusType);
+        Assert.False(document.Change(document.LogOutAll));
+    }
+
+    [Fact]
     public void ExtGrace_StartsWhenTheLastResourceGoesOffline_AndClearsExtAtItsEnd()
     {
         var document = Fakes.Document(_clock);

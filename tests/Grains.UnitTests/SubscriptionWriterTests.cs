@@ -106,6 +106,21 @@ public sealed class SubscriptionWriterTests
         Assert.Equal(["b"], _targets.Watching.Keys);
     }
 
+    [Fact]
+    public async Task TargetDeleted_DeletesTheRow_EndsTheSubscription_AndTellsTheDevices_Unfenced()
+    {
+        await Writer().SubscribeAsync(["b", "c"], Now + 60, Now);
+        var fences = _fences;
+
+        await Writer().TargetDeletedAsync("b");
+        await Writer().TargetDeletedAsync("stranger");
+
+        Assert.Equal(new Dictionary<string, long> { ["c"] = Now + 60 }, await RowsAsync());
+        Assert.False(_book.TryGetExpiry("b", out _));
+        Assert.Equal([("b", SubscriptionEndReason.Deleted)], _ended);
+        Assert.Equal(fences, _fences);
+    }
+
     /// <summary>Targets as plain objects: who watches them is a map; some are full, some fail.</summary>
     private sealed class FakeTargets : IWatchedUsers
     {

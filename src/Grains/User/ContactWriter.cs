@@ -6,21 +6,24 @@ namespace Presence.Grains;
 /// Changes one user's contacts in the order that keeps the copies consistent: both rows in one transaction (the store
 /// checks both caps), then this user's <see cref="ContactBook"/> and <see cref="WatcherBook"/>, then the friend's grain,
 /// awaited, so that when the caller is answered both sides send each other's events (with friend notification on).
+/// The friend's grain follows in memory (<see cref="FriendAdded"/>, <see cref="FriendRemoved"/>).
 /// </summary>
 /// <remarks>
 /// <paramref name="whereAmI"/> says whether this user's devices are connected, their epoch and hubs, which the friend
-/// needs to send them its changes. A failed call to the friend is logged: its rows are right, and its next activation
+/// needs to send them its changes; <paramref name="snapshot"/> is this user's current state. A failed call to the friend is logged: its rows are right, and its next activation
 /// loads them.
 /// </remarks>
 internal sealed class ContactWriter(
     ContactBook book,
     WatcherBook watchers,
+    WatchList watchList,
     IContactTable table,
     UserGrainCalls calls,
     string app,
     string self,
     int maxContacts,
     Func<(bool Connected, long Epoch, IPresenceHub[]? Hubs)> whereAmI,
+    Func<PresenceSnapshot> snapshot,
     string grainKey,
     ILogger logger)
 {
@@ -72,6 +75,32 @@ internal sealed class ContactWriter(
             logger.LogContactCallFailed(exception, grainKey, name);
         }
         return change;
+    }
+
+    /// <summary>
+    /// <paramref name="friend"/> added this user (the rows are written): both books follow, and with friend notification
+    /// on both sides start at once — the friend's devices get our state, and ours (if any) theirs.
+    /// </summary>
+    public void FriendAdded(string friend, bool connected, long epoch, IPresenceHub[]? hubs)
+    {
+        var name = ExpiryEntries.Normalize(friend);
+        book.Add(name);
+        watchers.ApplyConnection(name, connected, epoch, hubs);
+        if (!watchList.FriendsOn)
+            return;
+        if (watchers.IsConnected(name))
+            calls.DeliverTo(name, watchers.HubsOf(name), snapshot());
+        var (devicesConnected, ourEpoch, ourHubs) = whereAmI();
+        if (devicesConnected)
+            calls.AskState(name, ourEpoch, ourHubs);
+    }
+
+    /// <summary><paramref name="friend"/> removed this user (the rows are gone): its events stop unless it still subscribes.</summary>
+    public void FriendRemoved(string friend)
+    {
+        var name = ExpiryEntries.Normalize(friend);
+        book.Remove(name);
+        watchers.RemoveFriend(name);
     }
 
     /// <summary>Removes every contact, rows first, and tells the former friends one way; returns how many there were.</summary>

@@ -43,6 +43,9 @@ internal sealed class DeviceLifecycle(DeviceSet devices, PresenceDocument presen
     public bool Holds(string resource, bool logout, DateTimeOffset now) =>
         !logout && presence.IsHeldByConnection(resource) && _grace?.Hold(resource, now) == true;
 
+    /// <summary>Devices whose resource was evicted (over the resource limit) lose their session, as if replaced.</summary>
+    public Announcement? EndEvicted() => devices.End(resource => !presence.HasResource(resource), SessionEndReason.Replaced);
+
     /// <summary>Resources online through a connection that neither a registered device nor a grace holds: their process died.</summary>
     public List<string> Orphans() => presence.OrphanedResources(r => devices.Has(r) || _grace?.IsHeld(r) == true);
 

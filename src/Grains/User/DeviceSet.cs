@@ -107,6 +107,17 @@ internal sealed class DeviceSet(
         return HubSets.Same(DeliveryHubs(), AnnouncedHubs, hubComparer) ? null : Announce(connected: true, resync: false, connectionChanged: false);
     }
 
+    /// <summary>One way, to the devices whose resource <paramref name="ends"/>: their session ended; they are dropped.</summary>
+    public Announcement? End(Func<string, bool> ends, SessionEndReason reason)
+    {
+        if (Count == 0)
+            return null;
+        var ended = (_devices ?? []).Where(p => ends(p.Key)).Select(p => (p.Key, p.Value.Observer)).ToList();
+        foreach (var (_, device) in ended)
+            _ = device.OnSessionEnded(reason);
+        return Remove(ended.Select(static d => d.Key));
+    }
+
     /// <summary>Resources whose device's lease was not renewed within <paramref name="timeout"/>: their process died.</summary>
     public List<(string Resource, IPresenceObserver Device)> ExpiredLeases(TimeSpan timeout)
     {
@@ -118,10 +129,6 @@ internal sealed class DeviceSet(
         }
         return expired ?? [];
     }
-
-    /// <summary>Resources of registered devices that <paramref name="keep"/> rejects (their resource was evicted).</summary>
-    public List<(string Resource, IPresenceObserver Device)> Without(Func<string, bool> keep) =>
-        (_devices ?? []).Where(p => !keep(p.Key)).Select(p => (p.Key, p.Value.Observer)).ToList();
 
     /// <summary>
     /// A watched user believes we are connected though we are not (a lost activation, a lost notice): a new epoch, so

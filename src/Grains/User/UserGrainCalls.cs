@@ -19,6 +19,10 @@ internal sealed class UserGrainCalls(IGrainFactory grains, AppNames app, string 
             _ = User(target).WatcherConnectionChangedAsync(self, connected, epoch, resync, hubs);
     }
 
+    /// <summary>One way: tells <paramref name="target"/> where this user's devices are, and asks for its state.</summary>
+    public void AskState(string target, long epoch, IPresenceHub[]? hubs) =>
+        _ = User(target).WatcherConnectionChangedAsync(self, true, epoch, resync: true, hubs);
+
     /// <summary>One way: a change, to each process holding watchers' devices and to each watcher grain without one.</summary>
     public void Deliver(PresenceSnapshot snapshot, FanOutPlan plan)
     {

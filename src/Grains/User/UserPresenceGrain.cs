@@ -122,7 +122,7 @@ internal sealed class UserPresenceGrain(
     {
         if (await _committer.CommitAsync(change, _wakeUpTriggers.UpdateReminderAsync) is not { } checkpoint)
             return false;
-        DropDevicesWithoutResource();
+        Announce(_lifecycle.EndEvicted());
         PresenceMetrics.PresenceChanged(_app.Name);
         ReportGauges();
         _wakeUpTriggers.Reschedule();
@@ -188,7 +188,7 @@ internal sealed class UserPresenceGrain(
     {
         var watcher = ExpiryEntries.Normalize(subscriber);
         if (_watchers.ConnectionChanged(watcher, connected, connectionEpoch, hubs, resync, NowSeconds(), _watchList.FriendsOn))
-            SendStateTo(watcher); // its devices drop it unless it is newer than what they already have
+            Calls.DeliverTo(watcher, _watchers.HubsOf(watcher), Snapshot()); // its devices drop it unless it is newer than what they have
         UpdateKeepAlive();
         return Task.CompletedTask;
     }
@@ -236,20 +236,9 @@ internal sealed class UserPresenceGrain(
     {
         var name = ExpiryEntries.Normalize(target);
         if (_devices.Count > 0 && _watchList.Hears(name, NowSeconds()))
-            AskStateOf(name);
+            Calls.AskState(name, _devices.ConnectionEpoch, _devices.AnnouncedHubs);
         return Task.CompletedTask;
     }
-
-    /// <summary>One way: a connected watcher gets this user's current state.</summary>
-    private void SendStateTo(string watcher)
-    {
-        if (_watchers.IsConnected(watcher))
-            Calls.DeliverTo(watcher, _watchers.HubsOf(watcher), Snapshot());
-    }
-
-    /// <summary>One way: tells <paramref name="target"/> where our devices are, and asks for its state.</summary>
-    private void AskStateOf(string target) =>
-        _ = Calls.User(target).WatcherConnectionChangedAsync(_user.Username, true, _devices.ConnectionEpoch, resync: true, _devices.AnnouncedHubs);
 
     // ---- Devices ----
 
@@ -343,17 +332,6 @@ internal sealed class UserPresenceGrain(
             KeepAliveAndReschedule();
     }
 
-    /// <summary>Devices whose resource was evicted (over the resource limit) lose their session.</summary>
-    private void DropDevicesWithoutResource()
-    {
-        if (_devices.Count == 0)
-            return;
-        var dropped = _devices.Without(_presence.HasResource);
-        foreach (var (_, device) in dropped)
-            _ = device.OnSessionEnded(SessionEndReason.Replaced);
-        Announce(_devices.Remove(dropped.Select(static d => d.Resource)));
-    }
-
     /// <summary>Drops devices whose lease ran out (their process died): their resources go offline, as if lost.</summary>
     private async Task ExpireLeasesAsync()
     {
@@ -419,39 +397,24 @@ internal sealed class UserPresenceGrain(
 
     public Task ContactAddedAsync(string friend, bool connected, long connectionEpoch, IPresenceHub[]? hubs)
     {
-        var name = ExpiryEntries.Normalize(friend);
-        _contacts.Add(name);
-        _watchers.ApplyConnection(name, connected, connectionEpoch, hubs);
-        if (_watchList.FriendsOn)
-        {
-            // Both sides start at once: the friend's devices get our state, and ours (if any) theirs.
-            SendStateTo(name);
-            if (_devices.Count > 0)
-                AskStateOf(name);
-        }
+        Contacts.FriendAdded(friend, connected, connectionEpoch, hubs);
         UpdateKeepAlive();
         return Task.CompletedTask;
     }
 
     public Task ContactRemovedAsync(string friend)
     {
-        var name = ExpiryEntries.Normalize(friend);
-        _contacts.Remove(name);
-        _watchers.RemoveFriend(name);
+        Contacts.FriendRemoved(friend);
         UpdateKeepAlive();
         return Task.CompletedTask;
     }
 
-    public async Task TargetDeletedAsync(string target)
-    {
-        await Writer.TargetDeletedAsync(ExpiryEntries.Normalize(target));
-    }
+    public Task TargetDeletedAsync(string target) => Writer.TargetDeletedAsync(ExpiryEntries.Normalize(target));
 
     public async Task DeleteUserAsync()
     {
         // Devices first (they must not reconnect into the deleted user), then offline for the watchers, then the rows.
-        _devices.EndSessions(SessionEndReason.UserDeleted);
-        Announce(_devices.Remove(_devices.Without(static _ => false).Select(static d => d.Resource).ToList()));
+        Announce(_devices.End(static _ => true, SessionEndReason.UserDeleted));
         if (await CommitAsync(_presence.LogOutAll))
             Publish();
         await new UserDeletion(subscriptionTable, _subscriptions, Writer, _watchers, Contacts, Calls, _user.Username, _grainKey, _app.Prefix, logger)
@@ -462,8 +425,8 @@ internal sealed class UserPresenceGrain(
     }
 
     private ContactWriter Contacts => _contactWriter ??= new ContactWriter(
-        _contacts, _watchers, contactTable, Calls, _app.Name, _user.Username, _limits.MaxContacts,
-        () => (_devices.Count > 0, _devices.ConnectionEpoch, _devices.AnnouncedHubs), _grainKey, logger);
+        _contacts, _watchers, _watchList, contactTable, Calls, _app.Name, _user.Username, _limits.MaxContacts,
+        () => (_devices.Count > 0, _devices.ConnectionEpoch, _devices.AnnouncedHubs), Snapshot, _grainKey, logger);
 
     // ---- Wake-ups: one timer, one reminder (GrainWakeUps) ----
 

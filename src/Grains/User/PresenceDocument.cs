@@ -138,9 +138,12 @@ internal sealed partial class PresenceDocument
         return true;
     }
 
-    /// <summary>A device connected: every connection is a login, even onto a resource already online.</summary>
-    public void Connect(string resource) =>
+    /// <summary>A device connected: every connection is a login, even onto a resource already online, so always a change.</summary>
+    public bool Connect(string resource)
+    {
         SetResource(resource, OnlineStatus, loggedOut: false, login: true, connected: true);
+        return true;
+    }
 
     /// <summary>A device's connection ended; false when the resource is already offline the same way.</summary>
     public bool Disconnect(string resource, bool logout)

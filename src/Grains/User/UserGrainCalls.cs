@@ -19,6 +19,13 @@ internal sealed class UserGrainCalls(IGrainFactory grains, AppNames app, string 
             _ = User(target).WatcherConnectionChangedAsync(self, connected, epoch, resync, hubs);
     }
 
+    /// <summary>One way: tells the watchers this activation ends, so that they announce themselves to the next one.</summary>
+    public void AnnounceReset(IEnumerable<string> watchers)
+    {
+        foreach (var watcher in watchers)
+            _ = User(watcher).TargetResetAsync(self);
+    }
+
     /// <summary>One way: tells <paramref name="target"/> where this user's devices are, and asks for its state.</summary>
     public void AskState(string target, long epoch, IPresenceHub[]? hubs) =>
         _ = User(target).WatcherConnectionChangedAsync(self, true, epoch, resync: true, hubs);

@@ -95,8 +95,7 @@ internal sealed class UserPresenceGrain(
         // Devices reconnect and so register with the next activation; connected watchers announce themselves to it — on
         // another silo when this one is stopping, so events resume there without waiting for their next connect.
         _devices.EndSessions(SessionEndReason.Deactivated);
-        foreach (var watcher in _watchers.Connected)
-            _ = Calls.User(watcher).TargetResetAsync(_user.Username);
+        Calls.AnnounceReset(_watchers.Connected);
         _gauges.Withdraw();
         _local.Remove();
         return Task.CompletedTask;
@@ -257,11 +256,7 @@ internal sealed class UserPresenceGrain(
         _wakeUps.ExpectConnections(clock.GetUtcNow());
         await _wakeUpTriggers.SyncReminderAsync();
         // Every connection is a login, even onto a resource already online (a replaced connection, REST).
-        await CommitAsync(() =>
-        {
-            _presence.Connect(resource);
-            return true;
-        });
+        await CommitAsync(() => _presence.Connect(resource));
         if (_devices.Other(resource, device) is { } replaced)
         {
             logger.LogDeviceReplaced(_grainKey, resource);

@@ -41,6 +41,21 @@ public sealed class DeviceLifecycleTests
     }
 
     [Fact]
+    public void KeepAliveChange_IsToldOnlyWhenItChanges()
+    {
+        Online("web");
+        var lifecycle = Lifecycle(Grace);
+        Assert.Null(lifecycle.KeepAliveChange(connectedWatchers: 0));
+        Assert.True(lifecycle.KeepAliveChange(connectedWatchers: 1));
+        Assert.Null(lifecycle.KeepAliveChange(connectedWatchers: 2));
+
+        lifecycle.Holds("web", logout: false, _clock.GetUtcNow());
+        Assert.Null(lifecycle.KeepAliveChange(connectedWatchers: 0)); // the held connection keeps it
+        lifecycle.TakeEndedGraces(_clock.GetUtcNow() + Grace);
+        Assert.False(lifecycle.KeepAliveChange(connectedWatchers: 0));
+    }
+
+    [Fact]
     public void Connect_Resumes_OnlyAHeldResource_WithNoDeviceRegistered_AndEndsItsGraceEitherWay()
     {
         Online("web");

@@ -1,3 +1,5 @@
+using FsCheck.Xunit;
+
 namespace Presence.Grains.UnitTests;
 
 public sealed class WatchListTests
@@ -73,6 +75,32 @@ public sealed class WatchListTests
     {
         _switch.On = true;
         Assert.False(List().FriendsOn);
+    }
+
+    /// <summary>
+    /// Whatever the events, their order and the switch: a friend or a live subscription's target is never asked to drop
+    /// its watcher entry, and no version goes to the devices twice.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool Accept_NeverReleasesAFriendOrALiveTarget_NorForwardsAVersionTwice(byte[] events, bool friendsOn)
+    {
+        _subscriptions.Set("t", Now + 60);
+        _subscriptions.Set("ended", Now);
+        _contacts.Load(["f", "ended"]);
+        _switch.On = friendsOn;
+        var list = List();
+        string[] senders = ["t", "ended", "f", "stranger"];
+        var forwarded = new HashSet<(string, long)>();
+        foreach (var e in events)
+        {
+            var (sender, version) = (senders[e % senders.Length], (long)(e / senders.Length % 8));
+            var verdict = list.Accept(sender, version, Now);
+            if (verdict == DeliveryVerdict.NotSubscribed && sender != "stranger")
+                return false;
+            if (verdict == DeliveryVerdict.Forward && (!forwarded.Add((sender, version)) || (sender is "f" or "ended" && !friendsOn)))
+                return false;
+        }
+        return true;
     }
 
     private sealed class Switch : IFriendNotificationSwitch

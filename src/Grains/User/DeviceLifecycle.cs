@@ -10,6 +10,8 @@ internal sealed class DeviceLifecycle(DeviceSet devices, PresenceDocument presen
     /// <summary>Dropped connections still online; null when the grace is off (the default).</summary>
     private readonly ReconnectGrace? _grace = reconnectGrace > TimeSpan.Zero ? new(reconnectGrace) : null;
 
+    private bool _keptAlive;
+
     /// <summary>When the earliest reconnect grace ends; null when none runs.</summary>
     public DateTimeOffset? GraceDue => _grace?.Due;
 
@@ -61,4 +63,17 @@ internal sealed class DeviceLifecycle(DeviceSet devices, PresenceDocument presen
 
     /// <summary>Whether the activation must stay: devices, connected watchers (<paramref name="connectedWatchers"/>) or held connections rely on it.</summary>
     public bool KeepsActivation(int connectedWatchers) => devices.Count > 0 || connectedWatchers > 0 || _grace?.Count > 0;
+
+    /// <summary>
+    /// Whether the activation must stay, when that changed since the last call (initially it need not); null when it did
+    /// not: Orleans is told only on a change, as telling it locks.
+    /// </summary>
+    public bool? KeepAliveChange(int connectedWatchers)
+    {
+        var keepAlive = KeepsActivation(connectedWatchers);
+        if (keepAlive == _keptAlive)
+            return null;
+        _keptAlive = keepAlive;
+        return keepAlive;
+    }
 }

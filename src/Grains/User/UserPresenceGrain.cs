@@ -49,6 +49,7 @@ internal sealed class UserPresenceGrain(
     private WatcherBook _watchers = null!;
     private WatchList _watchList = null!;
     private DeviceLifecycle _lifecycle = null!;
+    private UserDeadlines _deadlines = null!;
     private PresenceGauges _gauges = null!;
     private UserGrainCalls? _calls;
     private SubscriptionWriter? _writer;
@@ -56,7 +57,6 @@ internal sealed class UserPresenceGrain(
     private PresenceCommitter _committer = null!;
     private ContactBook _contacts = null!;
     private ContactWriter? _contactWriter;
-    private bool _keptAlive;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +73,9 @@ internal sealed class UserPresenceGrain(
         _gauges = new PresenceGauges(_app.Name);
         _local = new LocalSnapshotEntry(localSnapshots, _user);
         _committer = new PresenceCommitter(state, _presence, _local);
-        _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, UpdateWakeUps, OnTimerAsync, logger);
+        _deadlines = new UserDeadlines(_wakeUps, _presence, _devices, _lifecycle, _limits.OrphanedConnectionTimeout, clock, CommitAsync, Publish,
+            (resource, device) => DisconnectAsync(resource, device, logout: false), ExpireSubscriptionsAsync, UpdateKeepAlive, _grainKey, logger);
+        _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, UpdateWakeUps, _deadlines.RunAsync, logger);
 
         var subscriptions = subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
         var watchers = subscriptionTable.ReadByTargetAsync(_grainKey, cancellationToken);
@@ -327,56 +329,6 @@ internal sealed class UserPresenceGrain(
             KeepAliveAndReschedule();
     }
 
-    /// <summary>Drops devices whose lease ran out (their process died): their resources go offline, as if lost.</summary>
-    private async Task ExpireLeasesAsync()
-    {
-        var expired = _devices.ExpiredLeases(_limits.OrphanedConnectionTimeout);
-        if (expired.Count == 0)
-            return;
-        logger.LogLeasesExpired(_grainKey, expired.Count);
-        foreach (var (resource, device) in expired)
-            await DisconnectAsync(resource, device, logout: false);
-    }
-
-    /// <summary>Resources held by connections that no registered device holds go offline, as lost (after the reconnect time).</summary>
-    private async Task CheckConnectionsAsync()
-    {
-        if (!_wakeUps.CheckConnections(clock.GetUtcNow()))
-            return; // a fresh activation: reconnecting devices still have time
-        var orphans = _lifecycle.Orphans();
-        if (await CommitAsync(() => _presence.SetLost(orphans)))
-        {
-            logger.LogOrphansOffline(_grainKey, orphans.Count);
-            Publish();
-        }
-    }
-
-    /// <summary>Dropped connections whose grace ended go offline as of the drop; put back when that cannot be stored.</summary>
-    private async Task EndReconnectGraceAsync()
-    {
-        var ended = _lifecycle.TakeEndedGraces(clock.GetUtcNow());
-        try
-        {
-            if (await CommitAsync(() => _presence.SetLostAt(ended)))
-                Publish();
-        }
-        catch
-        {
-            _lifecycle.HoldAgain(ended);
-            throw;
-        }
-        UpdateKeepAlive();
-    }
-
-    private async Task ClearExtAfterGraceAsync()
-    {
-        if (await CommitAsync(_presence.ClearExtIfDue))
-        {
-            logger.LogExtClearedAfterGrace(_grainKey);
-            Publish();
-        }
-    }
-
     // ---- Contacts (friends: a second source of watchers, see ContactBook) ----
 
     public Task<ContactChange> AddContactAsync(string friend) => Contacts.AddAsync(friend);
@@ -428,31 +380,8 @@ internal sealed class UserPresenceGrain(
     private void UpdateWakeUps() =>
         _wakeUps.Update(clock.GetUtcNow(), _presence.ExtClearAt, _subscriptions.EarliestExpiry, _devices.Count, _presence.HasConnectedResources, _lifecycle.GraceDue);
 
-    /// <summary>The timer: the work due now, in an order where each step sees what the previous one did.</summary>
-    private async Task OnTimerAsync(WakeUp due)
-    {
-        if (due.HasFlag(WakeUp.PublishWindow))
-            Publish();
-        if (due.HasFlag(WakeUp.LeaseCheck))
-            await ExpireLeasesAsync();
-        if (due.HasFlag(WakeUp.OrphanCheck))
-            await CheckConnectionsAsync();
-        if (due.HasFlag(WakeUp.SubscriptionExpiry))
-            await ExpireSubscriptionsAsync();
-        if (due.HasFlag(WakeUp.ExtGrace))
-            await ClearExtAfterGraceAsync();
-        if (due.HasFlag(WakeUp.ReconnectGrace))
-            await EndReconnectGraceAsync();
-    }
-
-    /// <summary>The reminder: every durable deadline is checked (each finds nothing when not due).</summary>
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        _wakeUpTriggers.OnReminderAsync(reminderName, async () =>
-        {
-            await ExpireSubscriptionsAsync();
-            await ClearExtAfterGraceAsync();
-            await CheckConnectionsAsync();
-        });
+    /// <summary>The reminder: the durable deadlines are checked (<see cref="UserDeadlines"/>); a failed tick runs again.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _wakeUpTriggers.OnReminderAsync(reminderName, _deadlines.CheckDurableAsync);
 
     // ---- Helpers ----
 
@@ -466,14 +395,11 @@ internal sealed class UserPresenceGrain(
 
     private long NowSeconds() => clock.GetUtcNow().ToUnixTimeSeconds();
 
-    /// <summary>Keeps this activation while devices or connected watchers rely on it; tells Orleans only on a change (it locks).</summary>
+    /// <summary>Keeps this activation while devices, connected watchers or held connections rely on it.</summary>
     private void UpdateKeepAlive()
     {
-        var keepAlive = _lifecycle.KeepsActivation(_watchers.ConnectedCount);
-        if (keepAlive == _keptAlive)
-            return;
-        _keptAlive = keepAlive;
-        DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+        if (_lifecycle.KeepAliveChange(_watchers.ConnectedCount) is { } keepAlive)
+            DelayDeactivation(keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
     }
 
     private void KeepAliveAndReschedule()

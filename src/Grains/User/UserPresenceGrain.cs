@@ -10,7 +10,7 @@ namespace Presence.Grains;
 /// One user (key <c>{org}/{app}/{username}</c>) as an Orleans grain: activation, the turn, the commit of each change and
 /// its dispatch. The rules are plain classes: <see cref="PresenceDocument"/>, <see cref="SubscriptionBook"/> (changed
 /// through <see cref="SubscriptionWriter"/>), <see cref="WatcherBook"/>, <see cref="WatchList"/>, <see cref="DeviceSet"/>
-/// (with <see cref="DeviceLifecycle"/>), <see cref="ContactBook"/>, <see cref="WakeUpSchedule"/>.
+/// (with <see cref="DeviceLifecycle"/>), <see cref="ContactBook"/>, <see cref="WakeUpSchedule"/> (worked by <see cref="UserDeadlines"/>).
 /// As subscriber it awaits its targets; as target it calls its watchers one way only, so no call chain waits in a circle.
 /// </summary>
 [GrainType(GrainTypeName)]
@@ -254,7 +254,7 @@ internal sealed class UserPresenceGrain(
             KeepAliveAndReschedule();
             return Snapshot();
         }
-        // Durable and first, so that a crash cannot leave this resource online for good (see CheckConnectionsAsync).
+        // Durable and first, so that a crash cannot leave this resource online for good (the connection check, UserDeadlines).
         _wakeUps.ExpectConnections(clock.GetUtcNow());
         await _wakeUpTriggers.SyncReminderAsync();
         // Every connection is a login, even onto a resource already online (a replaced connection, REST).
@@ -302,7 +302,7 @@ internal sealed class UserPresenceGrain(
         if (_lifecycle.Holds(resource, logout, clock.GetUtcNow()))
         {
             KeepAliveAndReschedule();
-            return Snapshot(); // online until the grace ends (EndReconnectGraceAsync) or the device is back
+            return Snapshot(); // online until the grace ends (UserDeadlines) or the device is back
         }
         if (await CommitAsync(() => _presence.Disconnect(resource, logout)))
             Publish();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Presence.Webhooks;
 
 namespace Presence.Grains;
 
@@ -24,6 +25,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ILocalPresenceSnapshots>(static sp => sp.GetRequiredService<LocalPresenceSnapshots>());
         // Not TryAdd either: Orleans registers its own factory with TryAdd, before or after this; the last one wins.
         services.AddSingleton<IPersistentStateFactory, InlinePersistentStateFactory>();
+        // No webhook rules unless the host registers its own catalog (the silo does, from the apps' configuration).
+        services.TryAddSingleton(IWebhookRuleCatalog.None);
         return services;
     }
 }

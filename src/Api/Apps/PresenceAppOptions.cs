@@ -17,4 +17,7 @@ public sealed class PresenceAppOptions
     /// changing it revokes every token issued for the app.
     /// </summary>
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>Status webhooks of this app (<c>Presence:Apps:N:Webhooks:M</c>, docs/webhooks.md); none by default.</summary>
+    public List<WebhookRuleOptions> Webhooks { get; set; } = [];
 }

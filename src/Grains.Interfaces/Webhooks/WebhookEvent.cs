@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Presence.Webhooks;
 
 /// <summary>
@@ -43,8 +45,10 @@ public sealed record WebhookEvent
     public long Version { get; init; }
 
     /// <summary>The user's grain key, <c>{org}/{app}/{username}</c>: the unit of ordering.</summary>
+    [JsonIgnore]
     public string UserKey => $"{Org}/{App}/{Username}";
 
     /// <summary>The app key, <c>{org}/{app}</c>.</summary>
+    [JsonIgnore]
     public string AppKey => $"{Org}/{App}";
 }

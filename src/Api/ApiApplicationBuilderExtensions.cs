@@ -57,6 +57,8 @@ public static class ApiApplicationBuilderExtensions
         endpoints.MapPresenceSocket();
         endpoints.MapPingApi();
         endpoints.MapAdminApi();
+        endpoints.MapWebhookAdminApi();
+        endpoints.MapCallbackStorageApi();
         endpoints.MapBenchApi();
         endpoints.MapConsole();
         endpoints.MapOpenApi();

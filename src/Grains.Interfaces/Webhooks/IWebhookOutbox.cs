@@ -37,7 +37,10 @@ public interface IWebhookOutbox
     /// <summary>Forgets failed callbacks stored before <paramref name="before"/>.</summary>
     Task<int> PurgeFailedAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
-    /// <summary>Records whether an operator paused <paramref name="rule"/> (every silo's sender honours it).</summary>
+    /// <summary>
+    /// Records whether an operator paused <paramref name="rule"/> (every silo's sender honours it); resuming also clears
+    /// its suspension (<see cref="WebhookRuleStatus.ResumedAt"/>).
+    /// </summary>
     Task SetPausedAsync(string rule, bool paused, CancellationToken cancellationToken);
 
     /// <summary>Records the health of a rule as its sender sees it (the paused flag is left as it is).</summary>

@@ -18,6 +18,9 @@ public sealed record WebhookRuleStatus
 
     public DateTimeOffset? SuspendedUntil { get; init; }
 
+    /// <summary>When an operator last resumed the rule: its sender then forgets its suspension and counted failures.</summary>
+    public DateTimeOffset? ResumedAt { get; init; }
+
     /// <summary>The silo whose sender holds the rule (null: none yet).</summary>
     public string? Sender { get; init; }
 }

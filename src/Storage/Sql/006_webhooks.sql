@@ -45,5 +45,6 @@ CREATE TABLE IF NOT EXISTS presence_webhook_rule (
     last_failure      timestamptz,
     failures_in_window integer    NOT NULL DEFAULT 0,
     suspended_until   timestamptz,
+    resumed_at        timestamptz,                -- an operator's resume: the sender forgets its suspension
     PRIMARY KEY (service_id, rule)
 );

@@ -167,7 +167,12 @@ public sealed class InMemoryWebhookOutbox(TimeProvider clock, WebhookOutboxSigna
     public Task SetPausedAsync(string rule, bool paused, CancellationToken cancellationToken)
     {
         lock (_lock)
-            _status[rule] = (_status.GetValueOrDefault(rule) ?? new WebhookRuleStatus { Rule = rule }) with { Paused = paused };
+        {
+            var current = _status.GetValueOrDefault(rule) ?? new WebhookRuleStatus { Rule = rule };
+            _status[rule] = paused
+                ? current with { Paused = true }
+                : current with { Paused = false, ResumedAt = clock.GetUtcNow(), SuspendedUntil = null, FailuresInWindow = 0 };
+        }
         signal.Set();
         return Task.CompletedTask;
     }
@@ -175,7 +180,10 @@ public sealed class InMemoryWebhookOutbox(TimeProvider clock, WebhookOutboxSigna
     public Task ReportAsync(WebhookRuleStatus status, CancellationToken cancellationToken)
     {
         lock (_lock)
-            _status[status.Rule] = status with { Paused = _status.GetValueOrDefault(status.Rule)?.Paused ?? false };
+        {
+            var current = _status.GetValueOrDefault(status.Rule);
+            _status[status.Rule] = status with { Paused = current?.Paused ?? false, ResumedAt = current?.ResumedAt };
+        }
         return Task.CompletedTask;
     }
 

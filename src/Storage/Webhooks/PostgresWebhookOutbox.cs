@@ -55,15 +55,18 @@ internal sealed class PostgresWebhookOutbox(PostgresDatabase database, string se
     private const string PurgeSql = "DELETE FROM presence_webhook_failed WHERE failed_at < $1";
 
     private const string PausedSql =
-        "INSERT INTO presence_webhook_rule (service_id, rule, paused) VALUES ($1, $2, $3) " +
-        "ON CONFLICT (service_id, rule) DO UPDATE SET paused = EXCLUDED.paused";
+        "INSERT INTO presence_webhook_rule (service_id, rule, paused, resumed_at) VALUES ($1, $2, $3, CASE WHEN $3 THEN NULL ELSE now() END) " +
+        "ON CONFLICT (service_id, rule) DO UPDATE SET paused = EXCLUDED.paused, " +
+        "resumed_at = COALESCE(EXCLUDED.resumed_at, presence_webhook_rule.resumed_at), " +
+        "suspended_until = CASE WHEN EXCLUDED.paused THEN presence_webhook_rule.suspended_until ELSE NULL END, " +
+        "failures_in_window = CASE WHEN EXCLUDED.paused THEN presence_webhook_rule.failures_in_window ELSE 0 END";
 
     private const string ReportSql =
         "UPDATE presence_webhook_rule SET last_success = $3, last_failure = $4, failures_in_window = $5, suspended_until = $6 " +
         "WHERE service_id = $1 AND rule = $2";
 
     private const string StatusSql =
-        "SELECT rule, paused, last_success, last_failure, failures_in_window, suspended_until, owner FROM presence_webhook_rule WHERE service_id = $1";
+        "SELECT rule, paused, last_success, last_failure, failures_in_window, suspended_until, owner, resumed_at FROM presence_webhook_rule WHERE service_id = $1";
 
     public Task AppendAsync(IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken) =>
         RunAsync("appending webhook events", async () =>
@@ -182,6 +185,7 @@ internal sealed class PostgresWebhookOutbox(PostgresDatabase database, string se
                     FailuresInWindow = reader.GetInt32(4),
                     SuspendedUntil = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                     Sender = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    ResumedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 });
             }
             return (IReadOnlyList<WebhookRuleStatus>)rules;

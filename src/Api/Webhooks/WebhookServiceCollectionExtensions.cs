@@ -19,7 +19,8 @@ public static class WebhookServiceCollectionExtensions
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
-        services.AddOptions<PresenceAppsOptions>().BindConfiguration(PresenceAppsOptions.SectionName).ValidateOnStart();
+        // Bound by AddPresenceApi (binding twice would list every app twice); only the rules' validator is added here.
+        services.AddOptions<PresenceAppsOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceAppsOptions>, WebhookRulesValidator>());
         services.TryAddSingleton<WebhookRuleRegistry>();
         // Not TryAdd: the grains register an empty catalog with TryAdd, before or after this.

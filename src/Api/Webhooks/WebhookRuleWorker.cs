@@ -30,6 +30,7 @@ internal sealed partial class WebhookRuleWorker
     private long _batchNotBeforeTicks;
     private CancellationTokenSource? _term;
     private DateTimeOffset? _resumedAt;
+    private bool _appliedOnce;
 
     public WebhookRuleWorker(
         ConfiguredWebhookRule rule, IWebhookOutbox outbox, WebhookHttpSender http, WebhookOptions options, TimeProvider clock, string owner, string host, ILogger logger)
@@ -76,12 +77,12 @@ internal sealed partial class WebhookRuleWorker
     public void Apply(WebhookRuleStatus? shared)
     {
         Paused = shared?.Paused ?? false;
-        if (shared?.ResumedAt is { } resumed && resumed != _resumedAt)
-        {
-            if (_resumedAt is not null)
-                Suspension.Reset();
-            _resumedAt = resumed;
-        }
+        // A resume newer than the one this worker found at its start lifts the suspension.
+        var resumed = shared?.ResumedAt;
+        if (_appliedOnce && resumed is not null && resumed != _resumedAt)
+            Suspension.Reset();
+        _resumedAt = resumed;
+        _appliedOnce = true;
     }
 
     public async Task RunAsync(CancellationToken stopping)
@@ -262,11 +263,12 @@ internal sealed partial class WebhookRuleWorker
         var started = _clock.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
-            await HoldWhilePausedAsync(term);
-            if (_rule.Batch)
-                Volatile.Write(ref _batchNotBeforeTicks, (_clock.GetUtcNow() + _options.BatchInterval).UtcTicks);
+            if (!await HoldWhilePausedAsync(started, term))
+                return new WebhookOutcome(entries, false, "rule suspended past its retry time");
             var result = await _http.SendAsync(_rule, request, term);
             var now = _clock.GetUtcNow();
+            if (_rule.Batch) // counted from the answer: however slow a POST, the receiver never gets two within the interval
+                Volatile.Write(ref _batchNotBeforeTicks, (now + _options.BatchInterval).UtcTicks);
             if (result.Delivered)
             {
                 LastSuccess = now;
@@ -291,14 +293,21 @@ internal sealed partial class WebhookRuleWorker
         }
     }
 
-    private async Task HoldWhilePausedAsync(CancellationToken term)
+    /// <summary>
+    /// Waits while an operator paused the rule (as long as it takes) or it is suspended (false once the callback's
+    /// retry time has run out meanwhile: it goes to the failed storage).
+    /// </summary>
+    private async Task<bool> HoldWhilePausedAsync(DateTimeOffset started, CancellationToken term)
     {
         while (Paused || Suspension.SuspendedUntil is not null)
         {
+            if (!Paused && _clock.GetUtcNow() - started >= _options.RetryFor)
+                return false;
             var wait = Suspension.SuspendedUntil is { } until ? until - _clock.GetUtcNow() : _options.PollInterval;
             await Task.Delay(wait > _options.PollInterval ? _options.PollInterval : wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _clock, term);
         }
         WebhookMetrics.SuspendedRule(_rule.Id, false);
+        return true;
     }
 
     /// <summary>A batch's <c>webhook-id</c>: derived from its events, so the same batch sent again (by another silo too) has the same id.</summary>

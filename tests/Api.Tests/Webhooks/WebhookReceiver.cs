@@ -40,7 +40,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var down = receiver.Down;
             receiver.Requests.Enqueue(new ReceivedWebhook(context.Request.Path + context.Request.QueryString, new HeaderDictionary(
-                context.Request.Headers.ToDictionary(static h => h.Key, static h => h.Value)), body, !down));
+                context.Request.Headers.ToDictionary(static h => h.Key, static h => h.Value)), body, !down, DateTimeOffset.UtcNow));
             return down ? Results.StatusCode(503) : Results.Text("ok");
         });
         await app.StartAsync();
@@ -59,7 +59,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 }
 
 /// <summary>One request the receiver got, and whether it answered it with a success.</summary>
-public sealed record ReceivedWebhook(string Path, IHeaderDictionary Headers, string Body, bool Delivered)
+public sealed record ReceivedWebhook(string Path, IHeaderDictionary Headers, string Body, bool Delivered, DateTimeOffset At)
 {
     public string Id => Headers["webhook-id"].ToString();
 

@@ -56,6 +56,11 @@ internal static class WebhookAdminApi
         if (Resolve(org, app, name, services) is not { } found)
             return EasemobError.ResourceNotFound();
         await found.Outbox.SetPausedAsync(found.Rule.Id, paused, cancellationToken);
+        foreach (var worker in services.GetService<WebhookSender>()?.Workers ?? [])
+        {
+            if (worker.Rule.Id == found.Rule.Id)
+                worker.SetPaused(paused);
+        }
         return TypedResults.Ok(ResultResponse.Ok);
     }
 

@@ -73,6 +73,9 @@ internal sealed partial class WebhookRuleWorker
         Sender = HoldsLease ? _owner : null,
     };
 
+    /// <summary>An operator's pause or resume on this silo: at once here (other silos see it at their next poll).</summary>
+    public void SetPaused(bool paused) => Paused = paused;
+
     /// <summary>Applies the shared state of the rule (an operator's pause or resume).</summary>
     public void Apply(WebhookRuleStatus? shared)
     {

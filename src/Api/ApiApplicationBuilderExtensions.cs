@@ -44,8 +44,8 @@ public static class ApiApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps the API: presence routes R1–R5, the token route and the WebSocket route under <c>/{org}/{app}</c>, the
-    /// admin routes, the console and <c>/openapi/v1.json</c>. The host maps its health and metrics endpoints itself
+    /// Maps the API: presence routes R1–R5, the token route and the WebSocket route under <c>/{org}/{app}</c>, Tencent's
+    /// <c>/v4/openim/query_online_status</c>, the admin routes, the console and <c>/openapi/v1.json</c>. The host maps its health and metrics endpoints itself
     /// (<c>MapPresenceHostEndpoints()</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder endpoints)
@@ -55,6 +55,7 @@ public static class ApiApplicationBuilderExtensions
         endpoints.MapPresenceRoutes();
         endpoints.MapTokenApi();
         endpoints.MapPresenceSocket();
+        endpoints.MapTencentApi();
         endpoints.MapPingApi();
         endpoints.MapAdminApi();
         endpoints.MapWebhookAdminApi();

@@ -12,7 +12,8 @@ namespace Presence.Api;
 public static class ApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the API's services: apps and tokens (<c>Presence:Apps</c>, the token scheme and its policies), rate limits
+    /// Adds the API's services: apps and tokens (<c>Presence:Apps</c>, the token scheme and its policies, Tencent UserSigs
+    /// and the Tencent administrator's scheme), rate limits
     /// (<c>Presence:RateLimits</c>), limits (<c>Presence:Limits</c>), real-time connections
     /// (<c>Presence:WebSocket</c>), the Easemob error body for every
     /// failure, source-generated JSON and the OpenAPI document. Options are validated at
@@ -35,6 +36,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ILocalPresenceSnapshots, NoLocalPresenceSnapshots>();
         services.TryAddSingleton<PresenceAppRegistry>();
         services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<UserSigVerifier>();
         services.TryAddSingleton<PresenceRateLimiter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ApiStartupLogger>());
         services.TryAddSingleton<SiloLossSignal>();
@@ -43,7 +45,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<PresenceHub>();
         services.AddPresenceAdmin();
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, PresenceTokenHandler>(PresenceAuthenticationSchemes.Token, configureOptions: null);
+            .AddScheme<AuthenticationSchemeOptions, PresenceTokenHandler>(PresenceAuthenticationSchemes.Token, configureOptions: null)
+            .AddScheme<AuthenticationSchemeOptions, TencentAdminHandler>(PresenceAuthenticationSchemes.TencentAdmin, configureOptions: null);
         services.AddAuthorizationBuilder()
             .AddPolicy(PresencePolicies.Token, static policy => policy
                 .AddAuthenticationSchemes(PresenceAuthenticationSchemes.Token)
@@ -55,7 +58,10 @@ public static class ApiServiceCollectionExtensions
             .AddPolicy(PresencePolicies.SocketUser, static policy => policy
                 .AddAuthenticationSchemes(PresenceAuthenticationSchemes.Token)
                 .RequireAuthenticatedUser()
-                .AddRequirements(new SocketUserRequirement()));
+                .AddRequirements(new SocketUserRequirement()))
+            .AddPolicy(PresencePolicies.TencentAdmin, static policy => policy
+                .AddAuthenticationSchemes(PresenceAuthenticationSchemes.TencentAdmin)
+                .RequireAuthenticatedUser());
         // Replaces the default (registered with TryAdd by AddAuthorization), which would answer a 403 without a body.
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, PresenceAuthorizationResultHandler>());
 

@@ -28,6 +28,8 @@ public static class SiloHostingExtensions
             if (TelemetryHostingExtensions.IsTracingEnabled(builder.Configuration))
                 silo.AddActivityPropagation();
         });
+        // One instance, so that its cached ping serves every probe.
+        builder.Services.AddSingleton<StorageReadinessHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck<SiloReadinessHealthCheck>("membership", tags: [HealthTags.Ready])
             .AddCheck<StorageReadinessHealthCheck>("storage", tags: [HealthTags.Ready]);
@@ -176,6 +178,7 @@ public static class SiloHostingExtensions
         services.Remove(table);
         services.AddSingleton<IReminderTable>(sp => new OutageAwareReminderTable(
             (IReminderTable)(table.ImplementationInstance ?? table.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, table.ImplementationType!)),
-            sp.GetRequiredService<PostgresDatabase>()));
+            sp.GetRequiredService<PostgresDatabase>(),
+            sp.GetRequiredService<ILogger<OutageAwareReminderTable>>()));
     }
 }

@@ -9,13 +9,38 @@ namespace Presence.Storage;
 /// serializes back to the grain: an Npgsql exception would arrive as a <c>CodecNotFoundException</c>, an outage as no
 /// outage at all. Translated here, the grain gets <see cref="StorageUnavailableException"/> and passes it on as thrown.
 /// </summary>
-internal sealed class OutageAwareReminderTable(IReminderTable inner, PostgresDatabase database) : IReminderTable
+internal sealed partial class OutageAwareReminderTable(IReminderTable inner, PostgresDatabase database, ILogger<OutageAwareReminderTable> logger)
+    : IReminderTable
 {
+    /// <summary>How long the start waits before trying an unreachable database again.</summary>
+    internal static readonly TimeSpan StartRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>The table translated (tests check which one it is).</summary>
     internal IReminderTable Inner => inner;
 
-    /// <summary>Run by the silo's start, not by a grain: what it throws stays as it is, for the start's log.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+    /// <summary>
+    /// Run by the silo's start. An unreachable database (stopped while the silo was starting) is waited for, with a
+    /// warning per attempt, as the schema's start waits: the silo is live but not ready meanwhile, and a stop request
+    /// (SIGTERM) ends the wait. Anything else is thrown as it is, for the start's log.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await inner.StartAsync(cancellationToken);
+                if (attempt > 1)
+                    LogStarted(logger, attempt);
+                return;
+            }
+            catch (Exception exception) when (StorageErrors.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                LogWaiting(logger, attempt, StartRetryDelay.TotalSeconds, exception.Message);
+                await Task.Delay(StartRetryDelay, cancellationToken);
+            }
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
 
@@ -47,4 +72,10 @@ internal sealed class OutageAwareReminderTable(IReminderTable inner, PostgresDat
             throw database.Translate(exception, operation);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The reminder table cannot start: PostgreSQL is unavailable (attempt {Attempt}; next in {DelaySeconds} s): {Reason}")]
+    private static partial void LogWaiting(ILogger logger, int attempt, double delaySeconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The reminder table started after {Attempt} attempts: PostgreSQL is back")]
+    private static partial void LogStarted(ILogger logger, int attempt);
 }

@@ -42,6 +42,9 @@ public sealed class AppsConfigurationTests
     [InlineData("Presence:Apps:0:App", "", "Presence:Apps:0:App must be")]
     [InlineData("Presence:Apps:0:ClientSecret", " ", "Presence:Apps:0:ClientSecret is required")]
     [InlineData("Presence:Apps:1:App", "CHAT", "is configured more than once")]
+    [InlineData("Presence:Apps:0:ClientSecret", "demo-secret", "Presence:Apps:0:ClientSecret is the development app's well-known secret")]
+    [InlineData("Presence:Apps:1:PreviousClientSecrets:0", "demo-secret", "Presence:Apps:1:ClientSecret is the development app's well-known secret")]
+    [InlineData("Presence:Apps:0:PreviousClientSecrets:0", " ", "Presence:Apps:0:PreviousClientSecrets:0 must not be blank")]
     [InlineData("Presence:RateLimits:PermitLimit", "0", "Presence:RateLimits:PermitLimit must be positive")]
     [InlineData("Presence:RateLimits:Routes:SetPresence:Window", "00:00:00", "Presence:RateLimits:Routes:SetPresence:Window must be positive")]
     public async Task Host_FailsToStart_WhenConfigurationIsInvalid(string key, string value, string expected)
@@ -64,6 +67,20 @@ public sealed class AppsConfigurationTests
 
         var validation = Assert.IsType<OptionsValidationException>(error);
         Assert.Contains(validation.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DevelopmentSecret_IsServed_InDevelopment()
+    {
+        await using var factory = new ConfiguredFactory("Development", new()
+        {
+            ["Presence:Apps:0:Org"] = "acme",
+            ["Presence:Apps:0:App"] = "chat",
+            ["Presence:Apps:0:ClientId"] = "demo-client",
+            ["Presence:Apps:0:ClientSecret"] = "demo-secret",
+        });
+
+        Assert.Single(factory.Services.GetRequiredService<IOptions<PresenceAppsOptions>>().Value.Apps);
     }
 
     private sealed class ConfiguredFactory(string environment, Dictionary<string, string?> settings) : GatewayFactory

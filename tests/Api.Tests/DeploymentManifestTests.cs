@@ -14,7 +14,7 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
 {
     private const string Silo = "silo";
     private const string Gateway = "gateway";
-    private static readonly string Deploy = Path.Combine(FindRepositoryRoot(), "deploy");
+    private static readonly string Deploy = Path.Combine(RepositoryRoot.Path, "deploy");
     private static readonly string[] Probes = ["startupProbe", "readinessProbe", "livenessProbe"];
 
     private static readonly string[] ComponentNames = [Silo, Gateway];
@@ -47,6 +47,44 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
         Assert.Equal(ImagePort().Match(Dockerfile()).Groups[1].Value, Scalar(http, "containerPort"));
         Assert.Equal(Scalar(http, "containerPort"), EnvValue(container, "ASPNETCORE_HTTP_PORTS"));
         Assert.All(Probes, probe => Assert.Equal(Scalar(http, "name"), Scalar(container, probe, "httpGet", "port")));
+    }
+
+    /// <summary>deploy/k8s-schema: Kubernetes 1.34's OpenAPI schemas (npm kubernetes-models 5.1.0), not string checks.</summary>
+    private static readonly NodePackage SchemaValidator = new(Path.Combine("deploy", "k8s-schema"), Path.Combine("kubernetes-models", "package.json"));
+
+    [Fact]
+    public async Task RenderedManifests_AreValidAgainstKubernetesSchemas_AndABrokenOneIsNot()
+    {
+        var rendered = await ProcessRunner.RunAsync(NodePackage.Tool("kubectl"), ["kustomize", Path.Combine(RepositoryRoot.Path, "deploy", "k8s")],
+            null, null, TimeSpan.FromMinutes(1));
+        var manifests = Path.Combine(Path.GetTempPath(), $"presence-k8s-{Guid.NewGuid():N}.yaml");
+        var broken = Path.ChangeExtension(manifests, ".broken.yaml");
+        try
+        {
+            await File.WriteAllTextAsync(manifests, rendered);
+            await File.WriteAllTextAsync(broken, rendered.Replace("periodSeconds: 5", "periodSeconds: five", StringComparison.Ordinal));
+
+            var output = await SchemaValidator.RunAsync("validate.mjs", manifests);
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => SchemaValidator.RunAsync("validate.mjs", broken));
+
+            Assert.Matches(@"^[1-9]\d* valid, 0 invalid", output.Trim());
+            Assert.Contains("periodSeconds must be integer", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(manifests);
+            File.Delete(broken);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void ReadinessProbe_WaitsLongerThanTheStoragePing(string component)
+    {
+        var timeout = int.Parse(Scalar(Container(component), "readinessProbe", "timeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(TimeSpan.FromSeconds(timeout) > Presence.Silo.StorageReadinessHealthCheck.PingTimeout,
+            $"{component}: a readiness timeout of {timeout} s would time out while a slow database is still being pinged");
     }
 
     [Theory]
@@ -235,16 +273,6 @@ public sealed partial class DeploymentManifestTests(GatewayFactory factory) : IC
     }
 
     private static string Scalar(YamlMappingNode root, params string[] path) => Node(root, path).ToString();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Presence.Orleans.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"ASPNETCORE_HTTP_PORTS=(\d+)")]
     private static partial Regex ImagePort();

@@ -46,6 +46,7 @@ public sealed class HostingTests(HostingTests.LoggingFactory factory) : IClassFi
             "GET /{org}/{app}/ping Ping",
             "GET /{org}/{app}/users/{username}/presence/sublist GetSubscriptions",
             "GET /{org}/{app}/ws ConnectSocket",
+            "POST /v4/openim/query_online_status QueryOnlineStatus",
             "POST /{org}/{app}/callbacks/storage/retry CallbackStorageRetry",
             "POST /{org}/{app}/token IssueToken",
             "POST /{org}/{app}/users/{username}/presence GetPresence",

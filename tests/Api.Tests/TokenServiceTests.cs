@@ -17,6 +17,25 @@ public sealed class TokenServiceTests
     }
 
     [Fact]
+    public void RotatedSecret_KeepsVerifyingOldTokens_WhileOnlyTheNewOneSigns()
+    {
+        var tokens = new TokenService(_clock);
+        var old = tokens.Issue(new PresenceApp(Options), TokenKind.User, "u1", TimeSpan.FromHours(1), out _);
+        var rotated = new PresenceApp(new PresenceAppOptions { Org = "org", App = "app", ClientId = "id", ClientSecret = "secret-2", PreviousClientSecrets = ["secret-1"] });
+        var onlyNew = new PresenceApp(new PresenceAppOptions { Org = "org", App = "app", ClientId = "id", ClientSecret = "secret-2" });
+
+        var fresh = tokens.Issue(rotated, TokenKind.User, "u1", TimeSpan.FromHours(1), out _);
+
+        Assert.True(tokens.TryValidate(rotated, old, out var parsed));
+        Assert.Equal("u1", parsed.Username);
+        Assert.True(tokens.TryValidate(rotated, fresh, out _));
+        Assert.True(tokens.TryValidate(onlyNew, fresh, out _)); // signed with the new secret's key
+        Assert.False(tokens.TryValidate(onlyNew, old, out _)); // the old secret dropped: its tokens are revoked
+        Assert.False(tokens.TryValidate(new PresenceApp(Options), fresh, out _));
+        Assert.False(rotated.ClientCredentialsMatch("id", "secret-1")); // a previous secret grants no app token
+    }
+
+    [Fact]
     public void TryValidate_Accepts_WhenAnotherNodeHasTheSameConfiguration()
     {
         var token = new TokenService(_clock).Issue(new PresenceApp(Options), TokenKind.User, "u1", TimeSpan.FromHours(1), out var expiresAt);

@@ -41,11 +41,19 @@ public sealed class SiloShutdownTests(DefaultClusterFixture fixture, ITestOutput
             var victim = Cluster.SiloAt(victimPort);
             Log($"SIGTERM to {victim.Name} (pid {victim.Process.ProcessId}), host of {users.Count(u => activations[u][0] == victimPort)} of the {users.Count} users");
 
+            // The victim's users stop being written at the SIGTERM and are read back before anyone writes them again.
+            var frozen = load.Freeze(users.Where(u => activations[u][0] == victimPort));
+            Assert.True(frozen.Count > 0, $"{victim.Name} hosts none of the written users");
             var (exitCode, took) = await victim.Process.TerminateAsync(ExitDeadline);
             Log($"{victim.Name} exited with code {exitCode} {took.TotalSeconds:0.00} s after SIGTERM");
             var exitedAt = Stopwatch.GetTimestamp();
-            await Eventually.TrueAsync(() => users.All(u => load.AcknowledgedSince(u, exitedAt) >= 2), Deadline,
-                "every user has two acknowledged writes after the silo exited");
+            var frozenRead = await gateways[0].Rest.GetPresenceOkAsync(frozen);
+            var frozenStored = await Cluster.ReadStoredStatesAsync(frozen);
+            var lostAtStop = load.LostWrites(frozenRead, frozen)
+                .Concat(load.LostWrites(frozenStored.ToDictionary(p => p.Key, p => p.Value.ToPresence(p.Key)), frozen).Select(p => $"stored row: {p}"))
+                .ToList();
+            await Eventually.TrueAsync(() => users.Except(frozen).All(u => load.AcknowledgedSince(u, exitedAt) >= 2), Deadline,
+                "every user still written has two acknowledged writes after the silo exited");
             await load.StopAsync();
             await Task.WhenAll(reads.Select(r => r.StopAsync()));
 
@@ -57,6 +65,7 @@ public sealed class SiloShutdownTests(DefaultClusterFixture fixture, ITestOutput
 
             Assert.True(exitCode == 0, $"{victim.Name} exited with {exitCode}:\n{victim.Process.Tail(40)}");
             Assert.True(failed.Count == 0, $"{failed.Count} requests through the gateways did not answer 200:\n{string.Join("\n", failed.Take(20))}");
+            Assert.True(lostAtStop.Count == 0, $"{lostAtStop.Count} acknowledged writes of {victim.Name}'s {frozen.Count} users were lost in the stop:\n{string.Join("\n", lostAtStop.Take(20))}");
             Assert.True(lost.Count == 0, $"{lost.Count} users lost an acknowledged write:\n{string.Join("\n", lost.Take(20))}");
         }
         finally

@@ -119,6 +119,38 @@ public sealed class DatabaseOutageTests(PostgresFixture fixture, ITestOutputHelp
         Assert.Equal("ready", (await silo.Client.GetPresenceAsync("alice")).Ext);
     }
 
+    /// <summary>
+    /// The database goes away after the schema is in place and before Orleans' reminder table starts (the window where a
+    /// silo used to exit with an unhandled PostgresException): the start waits, says so, and completes when it returns.
+    /// </summary>
+    [LocalPostgresFact]
+    public async Task Silo_WaitsAtItsReminderTableAndBecomesReady_WhenTheDatabaseIsDownOnceTheSchemaIsInPlace()
+    {
+        var database = await NewDatabaseAsync();
+        var first = await StartSiloAsync(database); // applies the schema
+        await first.KillAsync();
+        SiloProcess silo;
+        await Fixture.Server.StopAsync();
+        try
+        {
+            // Without the schema step the first thing that needs the database is the reminder table's start.
+            silo = await StartSiloAsync(database, new Dictionary<string, string> { ["Presence:Storage:Postgres:InitializeSchema"] = "false" },
+                name: "silo-2", waitUntilReady: false);
+            await Eventually.TrueAsync(() => silo.Log.Contains("The reminder table cannot start: PostgreSQL is unavailable", StringComparison.Ordinal),
+                RecoveryBound, "the start to say it waits for the database");
+            Assert.False(silo.HasExited, silo.Log);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await silo.StatusOfAsync("/health/ready"));
+        }
+        finally
+        {
+            await Fixture.Server.StartAsync();
+        }
+
+        await Eventually.TrueAsync(async () => await silo.StatusOfAsync("/health/ready") == HttpStatusCode.OK, RecoveryBound, "the silo to become ready");
+        await silo.Client.SetPresenceAsync("alice", "web", "1", "after the wait");
+        Assert.Equal("after the wait", (await silo.Client.GetPresenceAsync("alice")).Ext);
+    }
+
     [Fact]
     public async Task SetPresence_Answers503WithinSeconds_WhenTheDatabaseDoesNotAnswer()
     {

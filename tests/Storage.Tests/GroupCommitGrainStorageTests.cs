@@ -117,7 +117,8 @@ public sealed class GroupCommitGrainStorageTests(PostgresFixture fixture, ITestO
                 silo.Storage.WriteStateAsync(StateName, existing, blind),
                 silo.Storage.WriteStateAsync(StateName, newcomer, new GrainState<UserPresenceState>(new UserPresenceState { Ext = "new" })),
             ];
-            await Task.Delay(200);
+            // The one flusher waits on the row lock (PostgreSQL says so), so nothing queued behind it can have gone out.
+            await Eventually.TrueAsync(() => AnyBackendWaitsOnALockAsync(connectionString), because: "the blocker's write to wait on the row lock");
             Assert.False(held.IsCompleted);
             Assert.DoesNotContain(batch, t => t.IsCompleted);
             await transaction.CommitAsync();
@@ -270,5 +271,15 @@ public sealed class GroupCommitGrainStorageTests(PostgresFixture fixture, ITestO
             else
                 _host.Dispose();
         }
+    }
+
+    /// <summary>Whether a session of this database waits on a lock (a fresh connection: activity is snapshotted per transaction).</summary>
+    private static async Task<bool> AnyBackendWaitsOnALockAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 }

@@ -119,21 +119,47 @@ public sealed class StorageErrorsTests
         var grain = GrainId.Create("user", "acme/chat/alice");
         var entry = new ReminderEntry { GrainId = grain, ReminderName = "r", StartAt = DateTime.UtcNow, Period = TimeSpan.FromMinutes(1) };
 
-        var down = new OutageAwareReminderTable(new FailingReminderTable(Postgres(PostgresErrorCodes.AdminShutdown)), database);
+        var down = new OutageAwareReminderTable(new FailingReminderTable(Postgres(PostgresErrorCodes.AdminShutdown)), database, NullLogger<OutageAwareReminderTable>.Instance);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => down.UpsertRow(entry));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => down.ReadRow(grain, "r"));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => down.ReadRows(grain));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => down.ReadRows(0, uint.MaxValue));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => down.RemoveRow(grain, "r", "1"));
 
-        var broken = new OutageAwareReminderTable(new FailingReminderTable(Postgres(PostgresErrorCodes.UndefinedTable)), database);
+        var broken = new OutageAwareReminderTable(new FailingReminderTable(Postgres(PostgresErrorCodes.UndefinedTable)), database, NullLogger<OutageAwareReminderTable>.Instance);
         await Assert.ThrowsAsync<DataException>(() => broken.UpsertRow(entry));
+    }
+
+    [Fact]
+    public async Task ReminderTableStart_WaitsForTheDatabase_ButFailsAtOnceOnABug_AndStopsWhenCancelled()
+    {
+        using var database = new PostgresDatabase(
+            Options.Create(new PostgresPersistenceOptions { ConnectionString = "Host=127.0.0.1;Username=none" }), NullLogger<PostgresDatabase>.Instance);
+        var outage = new FailingReminderTable(Postgres(PostgresErrorCodes.AdminShutdown)) { StartFailures = 2 };
+        var bug = new FailingReminderTable(Postgres(PostgresErrorCodes.UndefinedTable)) { StartFailures = 1 };
+        var forever = new FailingReminderTable(Postgres(PostgresErrorCodes.AdminShutdown)) { StartFailures = int.MaxValue };
+
+        await new OutageAwareReminderTable(outage, database, NullLogger<OutageAwareReminderTable>.Instance).StartAsync();
+        await Assert.ThrowsAsync<PostgresException>(() => new OutageAwareReminderTable(bug, database, NullLogger<OutageAwareReminderTable>.Instance).StartAsync());
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new OutageAwareReminderTable(forever, database, NullLogger<OutageAwareReminderTable>.Instance).StartAsync(stop.Token));
+
+        Assert.Equal(3, outage.StartAttempts); // two outages, then started
+        Assert.Equal(1, bug.StartAttempts);
     }
 
     private static PostgresException Postgres(string sqlState) => new($"failure {sqlState}", "FATAL", "FATAL", sqlState);
 
     private sealed class FailingReminderTable(Exception failure) : IReminderTable
     {
+        /// <summary>How many starts fail before one succeeds.</summary>
+        public int StartFailures { get; init; }
+
+        public int StartAttempts { get; private set; }
+
+        public Task StartAsync(CancellationToken cancellationToken = default) =>
+            ++StartAttempts <= StartFailures ? Task.FromException(failure) : Task.CompletedTask;
+
         public Task<ReminderTableData> ReadRows(GrainId grainId) => Task.FromException<ReminderTableData>(failure);
 
         public Task<ReminderTableData> ReadRows(uint begin, uint end) => Task.FromException<ReminderTableData>(failure);

@@ -3,15 +3,17 @@ using System.Diagnostics;
 namespace Presence.Testing;
 
 /// <summary>Runs a command line to completion, optionally as another user, and fails with its output.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
-    public static async Task RunAsync(
+    /// <summary>Runs the command; returns what it wrote to standard output, or throws with all its output when it fails.</summary>
+    public static async Task<string> RunAsync(
         string fileName,
         IReadOnlyList<string> arguments,
         IReadOnlyDictionary<string, string>? environment,
         string? runAs,
         TimeSpan timeout,
-        string? logFile = null)
+        string? logFile = null,
+        string? workingDirectory = null)
     {
         var start = new ProcessStartInfo
         {
@@ -20,7 +22,7 @@ internal static class ProcessRunner
             RedirectStandardError = true,
             UseShellExecute = false,
             // The service user may not be allowed into the caller's working directory.
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
         if (runAs is not null)
         {
@@ -50,12 +52,14 @@ internal static class ProcessRunner
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException($"{Path.GetFileName(fileName)} did not finish within {timeout.TotalSeconds:0} s.");
         }
-        var output = (await stdout) + (await stderr);
+        var standardOutput = await stdout;
         if (process.ExitCode != 0)
         {
             var log = logFile is not null && File.Exists(logFile) ? "\n--- server log ---\n" + Tail(logFile) : "";
-            throw new InvalidOperationException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output}{log}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{standardOutput}{await stderr}{log}");
         }
+        return standardOutput;
     }
 
     private static string Tail(string path)

@@ -24,12 +24,10 @@ internal sealed class PresenceApp
         ApplicationId = NameBasedGuid(ApplicationNamespace, Key);
         _clientIdHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.ClientId));
         _clientSecretHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.ClientSecret));
-        SigningKey = HKDF.DeriveKey(
-            HashAlgorithmName.SHA256,
-            Encoding.UTF8.GetBytes(options.ClientSecret),
-            outputLength: 32,
-            salt: KeySalt,
-            info: Encoding.UTF8.GetBytes($"{Key}/{options.ClientId}"));
+        SigningKey = DeriveKey(options.ClientSecret, options.ClientId);
+        VerificationKeys = [SigningKey, .. options.PreviousClientSecrets.Select(secret => DeriveKey(secret, options.ClientId))];
+        if (options.Tencent is { SdkAppId: { } sdkAppId, SecretKey: { } secretKey } tencent)
+            Tencent = new TencentCredentials(sdkAppId, secretKey, tencent.AdminIdentifier);
     }
 
     /// <summary>Lower-case org name.</summary>
@@ -44,8 +42,14 @@ internal sealed class PresenceApp
     /// <summary>The <c>application</c> of app-token responses: a UUID derived from org and app, stable across nodes and restarts.</summary>
     public Guid ApplicationId { get; }
 
-    /// <summary>HMAC-SHA256 key of this app's tokens.</summary>
+    /// <summary>HMAC-SHA256 key of the tokens this app issues now.</summary>
     public byte[] SigningKey { get; }
+
+    /// <summary>Keys a token of this app may be signed with: <see cref="SigningKey"/> first, then those of previous secrets.</summary>
+    public IReadOnlyList<byte[]> VerificationKeys { get; }
+
+    /// <summary>The app's Tencent SDKAppID and key when configured: its users may then sign in with a UserSig.</summary>
+    public TencentCredentials? Tencent { get; }
 
     /// <summary>Compares both credentials in constant time (hashes of equal length, no early exit).</summary>
     public bool ClientCredentialsMatch(string clientId, string clientSecret)
@@ -60,6 +64,14 @@ internal sealed class PresenceApp
 
     /// <summary>The <c>uuid</c> of a user of this app, derived from the application id and the username.</summary>
     public Guid UserUuid(string username) => NameBasedGuid(ApplicationId, username);
+
+    private byte[] DeriveKey(string secret, string clientId) =>
+        HKDF.DeriveKey(
+            HashAlgorithmName.SHA256,
+            Encoding.UTF8.GetBytes(secret),
+            outputLength: 32,
+            salt: KeySalt,
+            info: Encoding.UTF8.GetBytes($"{Key}/{clientId}"));
 
     /// <summary>A name-based UUID (RFC 9562 version 8, SHA-256 of namespace and name).</summary>
     private static Guid NameBasedGuid(Guid ns, string name)

@@ -13,10 +13,20 @@ public sealed class PresenceAppOptions
     public string ClientId { get; set; } = "";
 
     /// <summary>
-    /// Client secret of the <c>client_credentials</c> grant. Token signing keys are derived from it:
-    /// changing it revokes every token issued for the app.
+    /// Client secret of the <c>client_credentials</c> grant. The key that signs new tokens is derived from it: changing it
+    /// revokes every token issued for the app, unless the old secret moves to <see cref="PreviousClientSecrets"/>.
     /// </summary>
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>
+    /// Secrets this app had before (newest first): tokens signed with keys derived from them still verify until they
+    /// expire, but only <see cref="ClientSecret"/> signs new tokens or grants app tokens. Rotate by moving the current
+    /// secret here and setting a new one; drop it once the longest token lifetime has passed.
+    /// </summary>
+    public List<string> PreviousClientSecrets { get; set; } = [];
+
+    /// <summary>Optional: the app's Tencent SDKAppID and key, for UserSigs and Tencent's REST route.</summary>
+    public TencentAppOptions? Tencent { get; set; }
 
     /// <summary>Status webhooks of this app (<c>Presence:Apps:N:Webhooks:M</c>, docs/webhooks.md); none by default.</summary>
     public List<WebhookRuleOptions> Webhooks { get; set; } = [];

@@ -7,6 +7,7 @@ namespace Presence.Api;
 internal sealed class PresenceAppRegistry
 {
     private readonly Dictionary<string, Dictionary<string, PresenceApp>> _byOrg = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<long, PresenceApp> _bySdkAppId = [];
 
     public PresenceAppRegistry(IOptions<PresenceAppsOptions> options)
     {
@@ -17,6 +18,8 @@ internal sealed class PresenceAppRegistry
             if (!_byOrg.TryGetValue(app.Org, out var byApp))
                 _byOrg[app.Org] = byApp = new Dictionary<string, PresenceApp>(StringComparer.OrdinalIgnoreCase);
             byApp[app.App] = app;
+            if (app.Tencent is { } tencent)
+                _bySdkAppId[tencent.SdkAppId] = app; // unique: the validator refuses a second app with the same SDKAppID
             apps.Add(app);
         }
         Apps = apps;
@@ -29,4 +32,8 @@ internal sealed class PresenceAppRegistry
         result = null;
         return _byOrg.TryGetValue(org, out var byApp) && byApp.TryGetValue(app, out result);
     }
+
+    /// <summary>The app configured with this Tencent SDKAppID (Tencent's REST routes name the app this way).</summary>
+    public bool TryGetBySdkAppId(long sdkAppId, [NotNullWhen(true)] out PresenceApp? result) =>
+        _bySdkAppId.TryGetValue(sdkAppId, out result);
 }

@@ -15,6 +15,9 @@ internal static class PresencePolicies
     /// <summary>A user token of the route's app, for the user of the <c>username</c> query when given (the socket route).</summary>
     public const string SocketUser = "Presence.SocketUser";
 
+    /// <summary>The app administrator's UserSig of Tencent's REST routes (<c>/v4/openim/…</c>).</summary>
+    public const string TencentAdmin = "Presence.TencentAdmin";
+
     /// <summary>The operator credential (the admin routes, the bench routes and a silo's dashboard).</summary>
     public const string Operator = "Presence.Operator";
 }

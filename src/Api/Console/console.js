@@ -1,6 +1,8 @@
-// Presence console: plain ES module, no dependencies. It calls the same REST and WebSocket routes that apps use
-// (docs/api.md and docs/websocket.md) and the read-only admin routes for the cluster view.
+// Presence console: plain ES module. It calls the same REST routes that apps use (docs/api.md), its live view uses the
+// web SDK (clients/web, docs/web-sdk.md) over the WebSocket, and the cluster view reads the read-only admin routes.
 // Credentials live in the variables of this module only: never in localStorage, sessionStorage or cookies.
+
+import { create } from './presence-web.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -370,104 +372,57 @@ class LiveSession {
     this.username = username;
     this.resource = resource;
     this.token = token;
-    this.socket = null;
-    this.nextId = 1;
-    this.pending = new Map();
-    this.closedByUs = false;
-    this.versions = new Map(); // uid -> last version seen
+    this.versions = new Map(); // uid -> last version shown, for the gap markers
     this.watching = new Set();
-    this.retries = 0;
-  }
-
-  url() {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    // timing=1: event frames carry changed_at (ms), so each row shows its change-to-delivery latency.
-    const query = new URLSearchParams({ resource: this.resource, access_token: this.token, timing: '1' });
-    return `${scheme}://${location.host}${appPath('/ws')}?${query}`;
-  }
-
-  open() {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url());
-      this.socket = socket;
-      let opened = false;
-      socket.addEventListener('open', () => {
-        opened = true;
-        this.retries = 0;
-        liveState(`Connected as ${this.username} (resource ${this.resource}).`);
-        resolve();
-      });
-      socket.addEventListener('message', (event) => this.onFrame(event.data));
-      socket.addEventListener('close', (event) => {
-        for (const { reject: fail } of this.pending.values()) fail(new Error('the connection closed'));
-        this.pending.clear();
-        if (!opened) { reject(new Error('the WebSocket was refused (see the server log)')); return; }
-        this.onClose(event);
-      });
-    });
-  }
-
-  onClose(event) {
-    if (this.closedByUs || live !== this) return;
-    const code = event.code;
-    const reason = event.reason ? ` ${event.reason}` : '';
-    // 1001 (node going away), 1012 (grain moved) and an abnormal end: reconnect, then re-query the watched users.
-    if ((code === 1001 || code === 1012 || code === 1006) && this.retries < 5) {
-      this.retries += 1;
-      liveState(`Connection closed (${code}${reason}); reconnecting…`);
-      setTimeout(async () => {
-        try { await this.open(); await this.refresh(); } catch (e) { liveState(`Reconnect failed: ${e.message}`); }
-      }, 500 * this.retries);
-      return;
-    }
-    liveState(`Disconnected (${code}${reason}).`);
-    $('session-user').textContent = `console user: ${this.username} (disconnected)`;
-  }
-
-  send(op, fields = {}) {
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.socket.send(JSON.stringify({ id, op, ...fields }));
-    });
-  }
-
-  onFrame(text) {
-    let frame;
-    try { frame = JSON.parse(text); } catch { return; }
-    if (frame.type === 'reply' || frame.type === 'error') {
-      const waiter = this.pending.get(frame.id);
-      if (!waiter) return;
-      this.pending.delete(frame.id);
-      if (frame.type === 'reply') waiter.resolve(frame);
-      else waiter.reject(new Error(`${frame.error}: ${frame.error_description ?? ''}`));
-    } else if (frame.type === 'presence') {
-      if (frame.uid === this.username) return; // the console's own login: not an event of a watched user
-      appendEvent(frame, Date.now());
-    } else if (frame.type === 'subscription_ended') {
+    // The web SDK's client (clients/web): reply matching, ordering, reconnect with backoff, re-subscription and
+    // catch-up. timing=1: event frames carry changed_at (ms), so each row shows its change-to-delivery latency.
+    this.client = create({ url: location.origin, org: session.org, app: session.app, params: { timing: '1' } });
+    this.client.on('presence', (event) => this.onPresence(event));
+    this.client.on('subscription_ended', (frame) => {
       this.watching.delete(frame.uid);
       renderWatching();
       appendEnded(frame, Date.now());
+    });
+    this.client.on('state', (change) => this.onState(change));
+  }
+
+  get isOpen() { return this.client.state === 'open'; }
+
+  async connect() {
+    await this.client.login({ userID: this.username, token: this.token, resource: this.resource });
+  }
+
+  onPresence(event) {
+    if (event.uid === this.username) return; // the console's own login: not an event of a watched user
+    // After a reconnect the SDK re-reads the watched users: those rows are snapshots, not events.
+    appendEvent(event, Date.now(), event.resync);
+  }
+
+  onState({ state, code, reason, attempt, error }) {
+    if (live !== this) return;
+    const why = code ? ` (${code}${reason ? ` ${reason}` : ''})` : '';
+    if (state === 'open') liveState(`Connected as ${this.username} (resource ${this.resource}).`);
+    else if (state === 'reconnecting') liveState(`Connection closed${why}; reconnecting (attempt ${attempt})…`);
+    else if (state === 'closed') {
+      liveState(error ? `Disconnected: ${error.message}` : `Disconnected${why}.`);
+      $('session-user').textContent = `console user: ${this.username} (disconnected)`;
     }
+  }
+
+  /** Subscribes over the socket; the SDK renews the subscription after a reconnect. */
+  async subscribe(users, expiry) {
+    const answer = await this.client.subscribe(users, expiry);
+    for (const item of answer.result) this.watching.add(item.uid);
+    return answer;
   }
 
   /** The socket's query: presences with status_type and version, which R3 does not carry. */
   async query(users) {
-    const reply = await this.send('query', { users });
-    return Array.isArray(reply.result) ? reply.result : [];
-  }
-
-  /** Re-reads the watched users (after a reconnect: events may have been missed), as snapshot rows. */
-  async refresh() {
-    const users = [...this.watching];
-    if (users.length === 0) return;
-    for (const presence of await this.query(users)) appendEvent(presence, Date.now(), true);
+    return (await this.client.query(users)).result;
   }
 
   close() {
-    this.closedByUs = true;
-    try { this.socket?.close(1000); } catch { /* already closed */ }
+    this.client.destroy();
   }
 }
 
@@ -479,15 +434,20 @@ function randomId(length = 10) {
 function liveState(text) { $('live-state').textContent = text; }
 
 async function ensureLive() {
-  if (live && live.socket && live.socket.readyState === WebSocket.OPEN) return live;
+  if (live && live.isOpen) return live;
   if (live) { live.close(); live = null; }
   const username = `console-${randomId()}`;
   const resource = `console_${randomId(12)}`;
   liveState('Connecting…');
   const answer = await appCall('POST', appPath('/token'), { grant_type: 'inherit', username, ttl: 86400 });
   const candidate = new LiveSession(username, resource, answer.access_token);
-  await candidate.open();
   live = candidate;
+  try {
+    await candidate.connect();
+  } catch (error) {
+    if (live === candidate) live = null;
+    throw error;
+  }
   $('session-user').textContent = `console user: ${username}`;
   return live;
 }
@@ -578,7 +538,7 @@ async function loadWatchers(username) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Watch live: R2 subscribes the console user, events arrive on its socket
+// Watch live: the console user subscribes over its socket (the web SDK), events arrive on it
 
 async function watch(event) {
   event.preventDefault();
@@ -592,15 +552,12 @@ async function watch(event) {
   button.disabled = true;
   try {
     const me = await ensureLive();
-    const answer = await appCall('POST', userPath(me.username, `/${expiry}`), { usernames: users });
-    const failed = Array.isArray(answer?.failed) ? answer.failed : [];
-    for (const item of answer?.result ?? []) if (item?.uid) me.watching.add(item.uid);
+    const answer = await me.subscribe(users, expiry);
     renderWatching();
     if (!$('set-user').value && users.length) $('set-user').value = users[0];
-    // A baseline of versions, so that the first event's gap is judged against the state at subscription time.
-    const subscribed = (answer?.result ?? []).map((r) => r.uid).filter(Boolean);
-    if (subscribed.length) for (const presence of await me.query(subscribed)) appendEvent(presence, Date.now(), true);
-    if (failed.length) showError('watch-error', `Not subscribed: ${failed.map((f) => (typeof f === 'string' ? f : f?.uid ?? JSON.stringify(f))).join(', ')}`);
+    // The reply carries each user's state at subscription time: a baseline of versions for the first event's gap.
+    for (const presence of answer.result) appendEvent(presence, Date.now(), true);
+    if (answer.failed.length) showError('watch-error', `Not subscribed: ${answer.failed.map((f) => `${f.uid} (${f.error_description})`).join(', ')}`);
   } catch (error) {
     showError('watch-error', error);
   } finally {

@@ -4,7 +4,8 @@ namespace Presence.Api;
 /// Rate limits per app and per route (docs/api.md#rate-limits), bound from <c>Presence:RateLimits</c>. Each app gets
 /// <see cref="PermitLimit"/> calls per <see cref="Window"/> on each route (Agora: 50 per second), in
 /// fixed windows. <see cref="Routes"/> overrides them per route, keyed by endpoint name:
-/// SetPresence, SubscribePresence, GetPresence, UnsubscribePresence, GetSubscriptions, IssueToken.
+/// SetPresence, SubscribePresence, GetPresence, UnsubscribePresence, GetSubscriptions, IssueToken, ConnectSocket, Ping,
+/// QueryOnlineStatus (Tencent's route, answered in Tencent's shape).
 /// </summary>
 public sealed class PresenceRateLimitOptions
 {

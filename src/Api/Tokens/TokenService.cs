@@ -62,9 +62,7 @@ internal sealed class TokenService(TimeProvider timeProvider)
 
         var bytes = buffer[..length];
         var payload = bytes[..^MacLength];
-        Span<byte> expected = stackalloc byte[MacLength];
-        HMACSHA256.HashData(app.SigningKey, payload, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[^MacLength..]))
+        if (!IsSignedByAnyKey(app, payload, bytes[^MacLength..]))
             return false;
 
         // Signed by this app's key: the payload is ours, but check it all the same.
@@ -86,5 +84,18 @@ internal sealed class TokenService(TimeProvider timeProvider)
         }
         token = new AccessToken(kind, username, DateTimeOffset.FromUnixTimeSeconds(expiresAtSeconds));
         return true;
+    }
+
+    /// <summary>Whether one of the app's keys (the current one first, then those of rotated secrets) made the MAC.</summary>
+    private static bool IsSignedByAnyKey(PresenceApp app, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> mac)
+    {
+        Span<byte> expected = stackalloc byte[MacLength];
+        foreach (var key in app.VerificationKeys)
+        {
+            HMACSHA256.HashData(key, payload, expected);
+            if (CryptographicOperations.FixedTimeEquals(expected, mac))
+                return true;
+        }
+        return false;
     }
 }

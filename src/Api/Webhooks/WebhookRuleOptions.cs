@@ -36,7 +36,7 @@ public sealed class WebhookRuleOptions
     /// <summary>One POST carries a JSON array of up to 1,000 events, at most one POST per second.</summary>
     public bool Batch { get; set; }
 
-    /// <summary>Tencent only: the <c>SdkAppid</c> query parameter of each callback.</summary>
+    /// <summary>Tencent only: the <c>SdkAppid</c> query parameter of each callback; 0 takes the app's <c>Tencent:SdkAppId</c>.</summary>
     public long SdkAppId { get; set; }
 
     /// <summary>The events asked for, with the default applied.</summary>

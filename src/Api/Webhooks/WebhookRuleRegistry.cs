@@ -24,6 +24,8 @@ internal sealed class WebhookRuleRegistry : IWebhookRuleCatalog
             for (var i = 0; i < app.Webhooks.Count; i++)
             {
                 var options = app.Webhooks[i];
+                if (options.SdkAppId == 0 && app.Tencent?.SdkAppId is { } sdkAppId)
+                    options.SdkAppId = sdkAppId; // a Tencent rule's SdkAppid is the app's own unless the rule says otherwise
                 var rule = new ConfiguredWebhookRule(org, name, NameOf(options, i), options);
                 all.Add(rule);
                 _byId[rule.Id] = rule;

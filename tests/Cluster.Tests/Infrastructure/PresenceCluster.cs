@@ -212,6 +212,25 @@ public sealed class PresenceCluster : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>
+    /// The stored state rows of <paramref name="usernames"/> (app demo/demo), read directly from the group-commit table:
+    /// what survives whatever the silos remember.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, StoredUserState>> ReadStoredStatesAsync(IEnumerable<string> usernames)
+    {
+        var byGrainId = usernames.ToDictionary(u => $"{ManagementProbe.UserGrainType}/{PresenceRest.Org}/{PresenceRest.App}/{u}", StringComparer.Ordinal);
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grain_id, payload FROM presence_grain_state WHERE service_id = $1 AND grain_id = ANY($2)", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. byGrainId.Keys] });
+        var states = new Dictionary<string, StoredUserState>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            states[byGrainId[reader.GetString(0)]] = StoredUserState.Parse(byGrainId[reader.GetString(0)], reader.GetFieldValue<byte[]>(1));
+        return states;
+    }
+
     /// <summary>The running silo whose silo-to-silo port is <paramref name="port"/>.</summary>
     public ClusterNode SiloAt(int port) =>
         Silos.SingleOrDefault(s => s.SiloPort == port) ?? throw new InvalidOperationException($"No running silo has silo port {port}.");

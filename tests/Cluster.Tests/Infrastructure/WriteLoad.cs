@@ -14,8 +14,10 @@ public sealed class WriteLoad
     public const int ResourcesPerUser = 3;
 
     private readonly List<RequestLoop> _loops = [];
+    private readonly List<IReadOnlyList<string>> _lanes = [];
     private readonly ConcurrentDictionary<string, List<WriteRecord>> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, WriteRecord> _bySeq = new();
+    private readonly ConcurrentDictionary<string, bool> _frozen = new(StringComparer.Ordinal);
     private long _seq;
 
     /// <param name="lanes">One loop per entry: the process it writes through, and the users it owns (disjoint).</param>
@@ -28,10 +30,12 @@ public sealed class WriteLoad
                 if (!_byUser.TryAdd(user, []))
                     throw new ArgumentException($"{user} is written by two loops.", nameof(lanes));
             }
+            _lanes.Add(users);
             var perUser = new Dictionary<string, int>(StringComparer.Ordinal);
             _loops.Add(new RequestLoop($"writes via {node.Name}", period, async n =>
             {
-                var user = users[(int)(n % users.Count)];
+                var writable = users.Where(u => !_frozen.ContainsKey(u)).ToList(); // Freeze keeps one per lane
+                var user = writable[(int)(n % writable.Count)];
                 var count = perUser[user] = perUser.GetValueOrDefault(user) + 1;
                 var seq = Interlocked.Increment(ref _seq);
                 var resource = $"r{(count % ResourcesPerUser).ToString(CultureInfo.InvariantCulture)}";
@@ -47,6 +51,21 @@ public sealed class WriteLoad
     }
 
     public IReadOnlyList<RestOutcome> Outcomes => [.. _loops.SelectMany(l => l.Outcomes)];
+
+    /// <summary>
+    /// Stops writing <paramref name="candidates"/> from now on (a write in flight still answers), keeping at least one
+    /// user of each loop written; returns the users frozen. Their last acknowledged write is then what must be read back.
+    /// </summary>
+    public IReadOnlyList<string> Freeze(IEnumerable<string> candidates)
+    {
+        var wanted = candidates.ToHashSet(StringComparer.Ordinal);
+        var frozen = new List<string>();
+        foreach (var lane in _lanes)
+            frozen.AddRange(lane.Where(wanted.Contains).Take(lane.Count - 1));
+        foreach (var user in frozen)
+            _frozen[user] = true;
+        return frozen;
+    }
 
     public void Start()
     {
@@ -78,10 +97,10 @@ public sealed class WriteLoad
     /// user's last acknowledged write (or of a later write whose answer was lost) and, per resource, the status of its
     /// last acknowledged write (or of a later unanswered one).
     /// </summary>
-    public IReadOnlyList<string> LostWrites(IReadOnlyDictionary<string, UserPresence> states)
+    public IReadOnlyList<string> LostWrites(IReadOnlyDictionary<string, UserPresence> states, IEnumerable<string>? only = null)
     {
         var problems = new List<string>();
-        foreach (var user in _byUser.Keys.Order(StringComparer.Ordinal))
+        foreach (var user in (only ?? _byUser.Keys).Order(StringComparer.Ordinal))
         {
             var writes = WritesOf(user);
             if (!states.TryGetValue(user, out var state))

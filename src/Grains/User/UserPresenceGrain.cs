@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Presence.Diagnostics;
+using Presence.Webhooks;
 
 namespace Presence.Grains;
 
@@ -22,7 +23,8 @@ internal sealed class UserPresenceGrain(
     LocalPresenceSnapshots localSnapshots,
     ILogger<UserPresenceGrain> logger,
     IContactTable contactTable,
-    IFriendNotificationSwitch friendSwitch)
+    IFriendNotificationSwitch friendSwitch,
+    IWebhookRuleCatalog webhookRules)
     : Grain, IUserPresenceGrain, IUserPresenceProtocol, IRemindable
 {
     /// <summary>The grain type in Orleans ids, storage rows and reminders: fixed, so renaming the class moves no data.</summary>
@@ -75,7 +77,8 @@ internal sealed class UserPresenceGrain(
         _watchers = new WatcherBook(_user.Username, _limits.MaxSubscribersPerUser, GrainIdentityComparer.Instance, _contacts);
         _gauges = new PresenceGauges(_app.Name);
         _local = new LocalSnapshotEntry(localSnapshots, _user);
-        _committer = new PresenceCommitter(state, _presence, _local);
+        var rules = webhookRules.RulesOf(_app.Org, _app.App); // most apps have none: no webhook work at all
+        _committer = new PresenceCommitter(state, _presence, _local, rules.Count == 0 ? null : new WebhookEvents(_app.Org, _app.App, _user.Username, rules, clock));
         _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, OnTimerAsync, logger);
 
         var subscriptions = subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
@@ -111,7 +114,7 @@ internal sealed class UserPresenceGrain(
     public async Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext)
     {
         _presence.ValidateStatus(resource, status, ext);
-        if (await CommitAsync(() => _presence.SetStatus(resource, status, ext, _devices.Has(resource))))
+        if (await CommitAsync(() => _presence.SetStatus(resource, status, ext, _devices.Has(resource)), WebhookCause.Rest))
         {
             logger.LogStatusChanged(_grainKey, resource, status, _presence.Version);
             Publish();
@@ -122,9 +125,9 @@ internal sealed class UserPresenceGrain(
     public Task<PresenceSnapshot> GetPresenceAsync() => Task.FromResult(Snapshot());
 
     /// <summary>Makes one change durable (false: nothing to change) and applies what follows from it. The caller publishes.</summary>
-    private async Task<bool> CommitAsync(Func<bool> change)
+    private async Task<bool> CommitAsync(Func<bool> change, WebhookCause cause = default)
     {
-        if (await _committer.CommitAsync(change, SyncReminderAsync) is not { } checkpoint)
+        if (await _committer.CommitAsync(change, SyncReminderAsync, cause) is not { } checkpoint)
             return false;
         DropDevicesWithoutResource();
         PresenceMetrics.PresenceChanged(_app.Name);
@@ -283,7 +286,7 @@ internal sealed class UserPresenceGrain(
         {
             _presence.Connect(resource);
             return true;
-        });
+        }, WebhookCause.Connect(resource, replacing: _devices.Has(resource)));
         if (_devices.Other(resource, device) is { } replaced)
         {
             logger.LogDeviceReplaced(_grainKey, resource);
@@ -319,7 +322,10 @@ internal sealed class UserPresenceGrain(
         await ConnectAsync(resource, device, hub); // its resource went offline meanwhile: a login again
     }
 
-    public async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout)
+    public Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout) =>
+        DisconnectAsync(resource, device, logout, WebhookCause.Disconnect(logout));
+
+    private async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout, WebhookCause cause)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
@@ -336,7 +342,7 @@ internal sealed class UserPresenceGrain(
             Reschedule();
             return Snapshot(); // online until the grace ends (EndReconnectGraceAsync) or the device is back
         }
-        if (await CommitAsync(() => _presence.Disconnect(resource, logout)))
+        if (await CommitAsync(() => _presence.Disconnect(resource, logout), cause))
             Publish();
         await _wakeUpTriggers.TrySyncReminderAsync();
         return Snapshot();
@@ -386,7 +392,7 @@ internal sealed class UserPresenceGrain(
             return;
         logger.LogLeasesExpired(_grainKey, expired.Count);
         foreach (var (resource, device) in expired)
-            await DisconnectAsync(resource, device, logout: false);
+            await DisconnectAsync(resource, device, logout: false, WebhookCause.TimedOut);
     }
 
     /// <summary>Resources held by connections that no registered device holds go offline, as lost (after the reconnect time).</summary>
@@ -395,7 +401,7 @@ internal sealed class UserPresenceGrain(
         if (!_wakeUps.CheckConnections(clock.GetUtcNow()))
             return; // a fresh activation: reconnecting devices still have time
         var orphans = _presence.OrphanedResources(r => _devices.Has(r) || _grace?.IsHeld(r) == true);
-        if (await CommitAsync(() => _presence.SetLost(orphans)))
+        if (await CommitAsync(() => _presence.SetLost(orphans), WebhookCause.TimedOut))
         {
             logger.LogOrphansOffline(_grainKey, orphans.Count);
             Publish();
@@ -408,7 +414,7 @@ internal sealed class UserPresenceGrain(
         var ended = _grace!.TakeExpired(clock.GetUtcNow());
         try
         {
-            if (await CommitAsync(() => _presence.SetLostAt(ended)))
+            if (await CommitAsync(() => _presence.SetLostAt(ended), WebhookCause.Disconnect(logout: false)))
                 Publish();
         }
         catch

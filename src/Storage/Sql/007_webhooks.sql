@@ -4,7 +4,7 @@
 -- sender per rule at a time (the lease in presence_webhook_rule) reads a rule's rows in seq order and deletes them once
 -- delivered; what still fails after its retries moves to presence_webhook_failed, kept 3 days for a resend.
 -- Idempotent: safe on an empty database and again at every start. An operator may apply it by hand:
---   psql -v ON_ERROR_STOP=1 --single-transaction -f 006_webhooks.sql
+--   psql -v ON_ERROR_STOP=1 --single-transaction -f 007_webhooks.sql
 
 CREATE TABLE IF NOT EXISTS presence_webhook_outbox (
     seq         bigserial   PRIMARY KEY,          -- commit order: one user's events follow its changes

@@ -6,6 +6,7 @@
 # Exit status 1 if any scenario failed.
 #
 #   bench/run.sh [--quick] [--postgres | --cluster] [--only ID]
+#   bench/run.sh --chaos [--minutes N] [--seed S] [--sockets K]
 #
 #   --quick     shorter runs and smaller data sets (20,000 users, 100,000 subscriptions, fan-out to 1,000):
 #               a few minutes on 2 cores once built
@@ -19,6 +20,11 @@
 #               through deploy/local-cluster.sh: first one silo serving the API itself, then one gateway in front of
 #               3 silos. Each cluster row is also given as a ratio to the same scenario on the single silo (fan-out:
 #               its p99), i.e. what the extra network hop costs on one machine. Writes latest-cluster.json.
+#
+#   --chaos     the chaos run of tests/Cluster.Tests/Chaos for N minutes (default 10): 3 silos and 2 gateways on a throwaway
+#               PostgreSQL under mixed load and K sockets (default 2000), a process killed or stopped every 20-40 s from the
+#               seed S (random, printed), PostgreSQL stopped once while a silo starts; the ledger checked at the end. Prints
+#               the per-minute table and writes bench/results/chaos-Nmin.png. The test suite runs a 2-minute version.
 #
 # The in-memory run ends with fan-out through clusters of deploy/local-cluster.sh on a throwaway PostgreSQL, the sockets
 # split over the gateways: fanout-10000-cluster (quick: fanout-1000-cluster) over 3 silos and 2 gateways, and in a full
@@ -38,18 +44,36 @@ MODE=full
 STORAGE=memory
 TOPOLOGY=silo
 ONLY=""
+CHAOS=""
+MINUTES=10
+SEED=""
+SOCKETS=2000
 while (($#)); do
   case "$1" in
+    --chaos) CHAOS=1 ;;
+    --minutes) MINUTES=${2:?--minutes needs a number}; shift ;;
+    --seed) SEED=${2:?--seed needs a number}; shift ;;
+    --sockets) SOCKETS=${2:?--sockets needs a number}; shift ;;
     --quick) MODE=quick ;;
     --postgres) STORAGE=postgres ;;
     --cluster) STORAGE=postgres; TOPOLOGY=cluster ;;
     --only) ONLY=${2:?--only needs a scenario id}; shift ;;
     --only=*) ONLY=${1#--only=} ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
 done
+
+if [[ -n $CHAOS ]]; then
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # two descriptors per socket
+  mkdir -p "$ROOT/bench/results"
+  chart="$ROOT/bench/results/chaos-${MINUTES}min.png"
+  echo "chaos run: $MINUTES min, $SOCKETS sockets${SEED:+, seed $SEED}; chart $chart" >&2
+  PRESENCE_CHAOS_MINUTES=$MINUTES PRESENCE_CHAOS_SOCKETS=$SOCKETS PRESENCE_CHAOS_SEED=$SEED PRESENCE_CHAOS_CHART=$chart \
+    exec dotnet test "$ROOT/tests/Cluster.Tests" -c Release --filter "FullyQualifiedName~ChaosTests" \
+      --logger "console;verbosity=normal"
+fi
 # want ID: whether scenario ID runs (all of them unless --only).
 want() { [[ -z $ONLY || $ONLY == "$1" ]]; }
 

@@ -60,6 +60,8 @@ public static class ApiApplicationBuilderExtensions
         endpoints.MapTencentApi();
         endpoints.MapPingApi();
         endpoints.MapAdminApi();
+        endpoints.MapWebhookAdminApi();
+        endpoints.MapCallbackStorageApi();
         endpoints.MapBenchApi();
         endpoints.MapConsole();
         endpoints.MapOpenApi();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Presence.Webhooks;
 
 namespace Presence.Grains;
 
@@ -31,6 +32,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IFriendNotificationSwitch, FriendNotificationOff>();
         // Not TryAdd either: Orleans registers its own factory with TryAdd, before or after this; the last one wins.
         services.AddSingleton<IPersistentStateFactory, InlinePersistentStateFactory>();
+        // No webhook rules unless the host registers its own catalog (the silo does, from the apps' configuration).
+        services.TryAddSingleton(IWebhookRuleCatalog.None);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Providers;
@@ -47,6 +48,7 @@ public static class SiloHostingExtensions
         var cluster = configuration.GetSection(PresenceClusterOptions.SectionName).Get<PresenceClusterOptions>() ?? new PresenceClusterOptions();
         var services = silo.Services;
         services.AddPresenceGrains();
+        services.AddPresenceWebhooks();
         services.TryAddSingleton<SiloLossSignal>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLossListener>();
         if (storage.Provider == StorageProvider.Postgres || cluster.Provider == ClusterProvider.Postgres)
@@ -63,6 +65,7 @@ public static class SiloHostingExtensions
             case StorageProvider.Memory:
                 services.AddInMemorySubscriptions();
                 services.AddInMemoryAccounts();
+                services.AddInMemoryWebhookOutbox();
                 services.TryAddSingleton<InMemoryGrainStore>();
                 services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
                     static (sp, _) => ActivatorUtilities.CreateInstance<InMemoryGrainStorage>(sp));
@@ -71,13 +74,21 @@ public static class SiloHostingExtensions
             case StorageProvider.Postgres:
                 services.AddPostgresSubscriptions();
                 services.AddPostgresAccounts();
+                services.AddPostgresWebhookOutbox(static sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
                 UsePostgresStorage(silo, storage.GrainStorage);
+                if (storage.GrainStorage == GrainStorageProvider.AdoNet && HasWebhookRules(configuration))
+                    throw new NotSupportedException(
+                        $"Webhooks need the grain storage that commits their outbox with the state: set {StorageOptions.SectionName}:GrainStorage to GroupCommit " +
+                        "(the default), or remove Presence:Apps:N:Webhooks. Orleans' ADO.NET grain storage cannot write the outbox in the state's transaction.");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {StorageOptions.SectionName}:Provider '{storage.Provider}'. Use Memory or Postgres.");
         }
         return silo;
     }
+
+    private static bool HasWebhookRules(IConfiguration configuration) =>
+        configuration.GetSection("Presence:Apps").GetChildren().Any(static app => app.GetSection("Webhooks").GetChildren().Any());
 
     private static void ConfigureClustering(ISiloBuilder silo, PresenceClusterOptions cluster)
     {

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Npgsql;
 using Presence.Grains;
+using Presence.Webhooks;
 
 namespace Presence.Storage;
 
@@ -41,7 +42,46 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
         SELECT grain_id, state_name, version FROM inserted
         """;
 
+    /// <summary>
+    /// <see cref="WriteSql"/> with the webhook outbox: the events of each write are inserted by the same statement, so in
+    /// the same transaction, and only for rows that were written (a write that lost its version conflict adds none), in
+    /// the order given. Used only by batches that carry events: a deployment without webhooks runs the plain statement.
+    /// </summary>
+    private const string WriteWithOutboxSql = """
+        WITH w AS (
+            SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bytea[]) AS w(grain_id, state_name, expected, payload)
+        ),
+        updated AS (
+            UPDATE presence_grain_state s
+            SET version = s.version + 1, payload = w.payload, modified_at = now()
+            FROM w
+            WHERE s.service_id = $1 AND s.grain_id = w.grain_id AND s.state_name = w.state_name AND s.version = w.expected
+            RETURNING s.grain_id, s.state_name, s.version
+        ),
+        inserted AS (
+            INSERT INTO presence_grain_state (service_id, grain_id, state_name, version, payload)
+            SELECT $1, grain_id, state_name, 1, payload FROM w WHERE expected IS NULL
+            ON CONFLICT DO NOTHING
+            RETURNING grain_id, state_name, version
+        ),
+        written AS (
+            SELECT grain_id, state_name, version FROM updated
+            UNION ALL
+            SELECT grain_id, state_name, version FROM inserted
+        ),
+        outbox AS (
+            INSERT INTO presence_webhook_outbox (service_id, rule, app, user_key, event_id, data)
+            SELECT $1, e.rule, e.app, e.user_key, e.event_id, e.data
+            FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::text[])
+                WITH ORDINALITY AS e(grain_id, state_name, rule, app, user_key, event_id, data, ord)
+            WHERE EXISTS (SELECT 1 FROM written x WHERE x.grain_id = e.grain_id AND x.state_name = e.state_name)
+            ORDER BY e.ord
+        )
+        SELECT grain_id, state_name, version FROM written
+        """;
+
     private readonly PostgresDatabase _database;
+    private readonly WebhookOutboxSignal? _webhooks;
     private readonly string _serviceId;
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
@@ -50,8 +90,10 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
     private long _batches;
     private long _writes;
 
-    public GrainStateWriter(PostgresDatabase database, string serviceId, GroupCommitOptions options, ILogger<GrainStateWriter> logger)
+    public GrainStateWriter(
+        PostgresDatabase database, string serviceId, GroupCommitOptions options, ILogger<GrainStateWriter> logger, WebhookOutboxSignal? webhooks = null)
     {
+        _webhooks = webhooks;
         _database = database;
         _serviceId = serviceId;
         _maxBatchSize = options.MaxBatchSize;
@@ -72,9 +114,10 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
     /// not <paramref name="expectedVersion"/> (null: the row must not exist yet). An outage fails with
     /// <see cref="StorageUnavailableException"/>; no Npgsql exception reaches the caller (<see cref="PostgresDatabase.Translate"/>).
     /// </summary>
-    public Task<long?> WriteAsync(string grainId, string stateName, long? expectedVersion, byte[] payload)
+    /// <param name="webhooks">Webhook events committed with this row (into <c>presence_webhook_outbox</c>) if and only if it is written.</param>
+    public Task<long?> WriteAsync(string grainId, string stateName, long? expectedVersion, byte[] payload, IReadOnlyList<WebhookEvent>? webhooks = null)
     {
-        var write = new PendingWrite(new StateKey(grainId, stateName), expectedVersion, payload);
+        var write = new PendingWrite(new StateKey(grainId, stateName), expectedVersion, payload, webhooks is { Count: > 0 } ? webhooks : null);
         if (!_queue.Writer.TryWrite(write))
             throw new ObjectDisposedException(nameof(GrainStateWriter), "The grain storage is shut down.");
         return write.Task;
@@ -140,6 +183,8 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
         }
         foreach (var write in batch)
             write.Complete(written.TryGetValue(write.Key, out var version) ? version : null);
+        if (_webhooks is not null && batch.Exists(static w => w.Webhooks is not null))
+            _webhooks.Set(); // this silo's sender need not wait for its next poll
     }
 
     private async Task<Dictionary<StateKey, long>> ExecuteAsync(List<PendingWrite> batch)
@@ -149,6 +194,9 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
         var stateNames = new string[count];
         var expected = new long?[count];
         var payloads = new byte[count][];
+        List<WebhookEvent>? events = null;
+        List<string>? eventGrains = null;
+        List<string>? eventStates = null;
         for (var i = 0; i < count; i++)
         {
             var write = batch[i];
@@ -156,6 +204,29 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
             stateNames[i] = write.Key.StateName;
             expected[i] = write.ExpectedVersion;
             payloads[i] = write.Payload;
+            foreach (var e in write.Webhooks ?? [])
+            {
+                (events ??= []).Add(e);
+                (eventGrains ??= []).Add(write.Key.GrainId);
+                (eventStates ??= []).Add(write.Key.StateName);
+            }
+        }
+        var statement = new NpgsqlBatchCommand(events is null ? WriteSql : WriteWithOutboxSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = _serviceId },
+                new NpgsqlParameter<string[]> { TypedValue = grainIds },
+                new NpgsqlParameter<string[]> { TypedValue = stateNames },
+                new NpgsqlParameter<long?[]> { TypedValue = expected },
+                new NpgsqlParameter<byte[][]> { TypedValue = payloads },
+            },
+        };
+        if (events is not null)
+        {
+            statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. eventGrains!] });
+            statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. eventStates!] });
+            statement.Parameters.AddRange(PostgresWebhookOutbox.EventParameters(events));
         }
 
         await using var connection = await _database.DataSource.OpenConnectionAsync();
@@ -167,17 +238,7 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
                 // analyzes it) would scan the whole table for every batch: planned afresh each time instead, with the
                 // table's current size. Npgsql resets the setting when the connection goes back to the pool.
                 new NpgsqlBatchCommand("SET plan_cache_mode = force_custom_plan"),
-                new NpgsqlBatchCommand(WriteSql)
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<string> { TypedValue = _serviceId },
-                        new NpgsqlParameter<string[]> { TypedValue = grainIds },
-                        new NpgsqlParameter<string[]> { TypedValue = stateNames },
-                        new NpgsqlParameter<long?[]> { TypedValue = expected },
-                        new NpgsqlParameter<byte[][]> { TypedValue = payloads },
-                    },
-                },
+                statement,
             },
         };
         // Prepared once per pooled connection (Npgsql keeps prepared statements across pool returns): parsed once.
@@ -216,7 +277,7 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
 
     private readonly record struct StateKey(string GrainId, string StateName);
 
-    private sealed class PendingWrite(StateKey key, long? expectedVersion, byte[] payload)
+    private sealed class PendingWrite(StateKey key, long? expectedVersion, byte[] payload, IReadOnlyList<WebhookEvent>? webhooks)
     {
         // Callers continue on their own scheduler, never inline on a flusher (which answers the rest of the batch).
         private readonly TaskCompletionSource<long?> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -226,6 +287,8 @@ internal sealed partial class GrainStateWriter : IAsyncDisposable, IDisposable
         public long? ExpectedVersion { get; } = expectedVersion;
 
         public byte[] Payload { get; } = payload;
+
+        public IReadOnlyList<WebhookEvent>? Webhooks { get; } = webhooks;
 
         public Task<long?> Task => _answer.Task;
 

@@ -8,6 +8,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using Presence.Grains;
+using Presence.Webhooks;
 
 namespace Presence.Storage;
 
@@ -65,7 +66,8 @@ internal sealed class GroupCommitGrainStorage(
     {
         // Serialized here, on the caller's turn: the batch holds bytes, never a state object the grain may change.
         var payload = serializer.Serialize(grainState.State).ToArray();
-        var version = await writer.WriteAsync(grainId.ToString(), stateName, FromETag(grainState.ETag), payload)
+        var webhooks = (grainState.State as IWebhookEventCarrier)?.PendingWebhooks;
+        var version = await writer.WriteAsync(grainId.ToString(), stateName, FromETag(grainState.ETag), payload, webhooks)
             ?? throw Conflict("WriteState", stateName, grainId, grainState.ETag);
         grainState.ETag = ToETag(version);
         grainState.RecordExists = true;
@@ -137,7 +139,8 @@ internal static class GroupCommitGrainStorageExtensions
         {
             var database = sp.GetRequiredService<PostgresDatabase>();
             var serviceId = sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
-            var writer = new GrainStateWriter(database, serviceId, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<ILogger<GrainStateWriter>>());
+            var writer = new GrainStateWriter(database, serviceId, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value,
+                sp.GetRequiredService<ILogger<GrainStateWriter>>(), sp.GetService<WebhookOutboxSignal>());
             return new GroupCommitGrainStorage(name, database, writer, sp.GetRequiredService<IGrainStorageSerializer>(), sp.GetRequiredService<IActivatorProvider>(), serviceId);
         });
         return silo;

@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using Presence.Webhooks;
 
 namespace Presence.Storage;
 
@@ -32,7 +33,12 @@ public sealed class InMemoryGrainStore
 /// grain call and a serialization per write, as a remote store would; here a write is a serialization and a
 /// compare-and-swap, which is what the embedded default needs (the storage grain's call was a third of a status change).
 /// </summary>
-internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, Serializer serializer, IActivatorProvider activators) : IGrainStorage
+/// <remarks>
+/// Webhook events a state carries (<see cref="IWebhookEventCarrier"/>) go to <see cref="InMemoryWebhookOutbox"/> once the
+/// swap succeeded: only a stored change has callbacks.
+/// </remarks>
+internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, Serializer serializer, IActivatorProvider activators, InMemoryWebhookOutbox? webhooks = null)
+    : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -56,6 +62,8 @@ internal sealed class InMemoryGrainStorage(InMemoryGrainStore store, Serializer 
         var stored = Swap(stateName, grainId, grainState.ETag, serializer.SerializeToArray(grainState.State));
         grainState.ETag = stored.ETag;
         grainState.RecordExists = true;
+        if ((grainState.State as IWebhookEventCarrier)?.PendingWebhooks is { Count: > 0 } events)
+            webhooks?.Append(events);
         return Task.CompletedTask;
     }
 

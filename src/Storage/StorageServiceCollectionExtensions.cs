@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Presence.Webhooks;
 
 namespace Presence.Storage;
 
@@ -56,6 +57,27 @@ public static class StorageServiceCollectionExtensions
     {
         services.TryAddSingleton<ISubscriptionTable, PostgresSubscriptionTable>();
         services.TryAddSingleton<IStorageHealth>(sp => new PostgresHealth(sp.GetRequiredService<PostgresDatabase>()));
+        return services;
+    }
+
+    /// <summary>The webhook outbox in this process's memory (the embedded default), filled by the memory grain storage.</summary>
+    public static IServiceCollection AddInMemoryWebhookOutbox(this IServiceCollection services)
+    {
+        services.TryAddSingleton<WebhookOutboxSignal>();
+        services.TryAddSingleton(static sp => new InMemoryWebhookOutbox(TimeProvider.System, sp.GetRequiredService<WebhookOutboxSignal>()));
+        services.TryAddSingleton<IWebhookOutbox>(static sp => sp.GetRequiredService<InMemoryWebhookOutbox>());
+        return services;
+    }
+
+    /// <summary>
+    /// The webhook outbox in PostgreSQL (Sql/007_webhooks.sql), filled by the group-commit grain storage in the state's
+    /// own transaction; <paramref name="serviceId"/> scopes its rows like the grain state rows.
+    /// </summary>
+    public static IServiceCollection AddPostgresWebhookOutbox(this IServiceCollection services, Func<IServiceProvider, string> serviceId)
+    {
+        services.TryAddSingleton<WebhookOutboxSignal>();
+        services.TryAddSingleton<IWebhookOutbox>(sp =>
+            new PostgresWebhookOutbox(sp.GetRequiredService<PostgresDatabase>(), serviceId(sp), sp.GetRequiredService<WebhookOutboxSignal>()));
         return services;
     }
 }

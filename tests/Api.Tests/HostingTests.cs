@@ -42,10 +42,12 @@ public sealed class HostingTests(HostingTests.LoggingFactory factory) : IClassFi
         Assert.Equal(
         [
             "DELETE /{org}/{app}/users/{username}/presence UnsubscribePresence",
+            "GET /{org}/{app}/callbacks/storage/info CallbackStorageInfo",
             "GET /{org}/{app}/ping Ping",
             "GET /{org}/{app}/users/{username}/presence/sublist GetSubscriptions",
             "GET /{org}/{app}/ws ConnectSocket",
             "POST /v4/openim/query_online_status QueryOnlineStatus",
+            "POST /{org}/{app}/callbacks/storage/retry CallbackStorageRetry",
             "POST /{org}/{app}/token IssueToken",
             "POST /{org}/{app}/users/{username}/presence GetPresence",
             "POST /{org}/{app}/users/{username}/presence/{expiry} SubscribePresence",

@@ -16,6 +16,7 @@ public sealed class UserDeadlinesTests
 
     /// <summary>What the grain was asked to do, in order.</summary>
     private readonly List<string> _calls = [];
+    private readonly List<WebhookCause> _causes = [];
     private bool _commitFails;
 
     public UserDeadlinesTests()
@@ -25,7 +26,11 @@ public sealed class UserDeadlinesTests
         _devices = new DeviceSet(Fakes.SameDevice, Fakes.SameHub, _clock, _clock);
         _lifecycle = new DeviceLifecycle(_devices, _presence, Grace);
         _deadlines = new UserDeadlines(_schedule, _presence, _devices, _lifecycle, _limits.OrphanedConnectionTimeout, _clock,
-            commit: change => _commitFails ? throw new StorageUnavailableException("down") : Task.FromResult(_presence.Change(change)),
+            commit: (change, cause) =>
+            {
+                _causes.Add(cause);
+                return _commitFails ? throw new StorageUnavailableException("down") : Task.FromResult(_presence.Change(change));
+            },
             publish: () => _calls.Add("publish"),
             disconnect: (resource, _) => { _calls.Add("disconnect " + resource); return Task.CompletedTask; },
             expireSubscriptions: () => { _calls.Add("expire"); return Task.CompletedTask; },
@@ -57,6 +62,7 @@ public sealed class UserDeadlinesTests
         await _deadlines.RunAsync(WakeUp.OrphanCheck);
         Assert.False(_presence.IsOnline);
         Assert.Equal(["expire", "publish"], _calls);
+        Assert.Equal(WebhookCause.TimedOut, _causes[^1]);
     }
 
     [Fact]
@@ -89,6 +95,7 @@ public sealed class UserDeadlinesTests
         Assert.Null(_lifecycle.GraceDue);
         Assert.False(_presence.IsOnline);
         Assert.Equal(["publish", "keep-alive"], _calls);
+        Assert.Equal(WebhookCause.Disconnect(logout: false), _causes[^1]);
     }
 
     [Fact]

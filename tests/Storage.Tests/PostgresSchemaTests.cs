@@ -7,7 +7,7 @@ namespace Presence.Storage.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSchemaTests(PostgresFixture fixture, ITestOutputHelper output)
 {
-    private static readonly string[] Tables = ["orleansquery", "orleansmembershipversiontable", "orleansmembershiptable", "orleansstorage", "orleansreminderstable", "presence_accounts", "presence_contacts", "presence_grain_state", "presence_subscriptions"];
+    private static readonly string[] Tables = ["orleansquery", "orleansmembershipversiontable", "orleansmembershiptable", "orleansstorage", "orleansreminderstable", "presence_accounts", "presence_contacts", "presence_grain_state", "presence_subscriptions", "presence_webhook_failed", "presence_webhook_outbox", "presence_webhook_rule"];
 
     [Fact]
     public async Task Scripts_ApplyOnAnEmptyDatabase_AndAgainWithoutChangingAnything()

@@ -42,4 +42,7 @@ public sealed class PresenceAppOptions
     /// Off by default; read at each change, so a configuration reload applies it without a restart.
     /// </summary>
     public bool FriendStatusNotification { get; set; }
+
+    /// <summary>Status webhooks of this app (<c>Presence:Apps:N:Webhooks:M</c>, docs/webhooks.md); none by default.</summary>
+    public List<WebhookRuleOptions> Webhooks { get; set; } = [];
 }

@@ -26,4 +26,6 @@ namespace Presence.Api;
 [JsonSerializable(typeof(AdminClusterResponse))]
 [JsonSerializable(typeof(AdminWatchersResponse))]
 [JsonSerializable(typeof(BenchCountResponse))]
+[JsonSerializable(typeof(WebhookRulesResponse))]
+[JsonSerializable(typeof(CallbackStorageResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

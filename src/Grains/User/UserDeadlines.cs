@@ -9,7 +9,8 @@ namespace Presence.Grains;
 /// </summary>
 /// <remarks>
 /// No Orleans types: the grain's timer and reminder (<see cref="GrainWakeUps"/>) call in. <paramref name="disconnect"/>
-/// drops a device whose lease ran out as a lost connection; <paramref name="keepAlive"/> follows the held connections.
+/// drops a device whose lease ran out as a lost connection (timed out); <paramref name="keepAlive"/> follows the held
+/// connections. Each commit names its cause for the webhooks (<see cref="WebhookCause"/>).
 /// </remarks>
 internal sealed class UserDeadlines(
     WakeUpSchedule schedule,
@@ -18,7 +19,7 @@ internal sealed class UserDeadlines(
     DeviceLifecycle lifecycle,
     TimeSpan leaseTimeout,
     TimeProvider clock,
-    Func<Func<bool>, Task<bool>> commit,
+    Func<Func<bool>, WebhookCause, Task<bool>> commit,
     Action publish,
     Func<string, IPresenceObserver, Task> disconnect,
     Func<Task> expireSubscriptions,
@@ -68,7 +69,7 @@ internal sealed class UserDeadlines(
         if (!schedule.CheckConnections(clock.GetUtcNow()))
             return; // a fresh activation: reconnecting devices still have time
         var orphans = lifecycle.Orphans();
-        if (await commit(() => presence.SetLost(orphans)))
+        if (await commit(() => presence.SetLost(orphans), WebhookCause.TimedOut))
         {
             logger.LogOrphansOffline(grainKey, orphans.Count);
             publish();
@@ -81,7 +82,7 @@ internal sealed class UserDeadlines(
         var ended = lifecycle.TakeEndedGraces(clock.GetUtcNow());
         try
         {
-            if (await commit(() => presence.SetLostAt(ended)))
+            if (await commit(() => presence.SetLostAt(ended), WebhookCause.Disconnect(logout: false)))
                 publish();
         }
         catch
@@ -94,7 +95,7 @@ internal sealed class UserDeadlines(
 
     private async Task ClearExtAfterGraceAsync()
     {
-        if (await commit(presence.ClearExtIfDue))
+        if (await commit(presence.ClearExtIfDue, default))
         {
             logger.LogExtClearedAfterGrace(grainKey);
             publish();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Presence.Diagnostics;
+using Presence.Webhooks;
 
 namespace Presence.Grains;
 
@@ -23,7 +24,8 @@ internal sealed class UserPresenceGrain(
     LocalPresenceSnapshots localSnapshots,
     ILogger<UserPresenceGrain> logger,
     IContactTable contactTable,
-    IFriendNotificationSwitch friendSwitch)
+    IFriendNotificationSwitch friendSwitch,
+    IWebhookRuleCatalog webhookRules)
     : Grain, IUserPresenceGrain, IUserPresenceProtocol, IRemindable
 {
     /// <summary>The grain type in Orleans ids, storage rows and reminders: fixed, so renaming the class moves no data.</summary>
@@ -72,9 +74,10 @@ internal sealed class UserPresenceGrain(
         _lifecycle = new DeviceLifecycle(_devices, _presence, realtime.Value.ReconnectGrace);
         _gauges = new PresenceGauges(_app.Name);
         _local = new LocalSnapshotEntry(localSnapshots, _user);
-        _committer = new PresenceCommitter(state, _presence, _local);
+        var rules = webhookRules.RulesOf(_app.Org, _app.App); // most apps have none: no webhook work at all
+        _committer = new PresenceCommitter(state, _presence, _local, rules.Count == 0 ? null : new WebhookEvents(_app.Org, _app.App, _user.Username, rules, clock));
         _deadlines = new UserDeadlines(_wakeUps, _presence, _devices, _lifecycle, _limits.OrphanedConnectionTimeout, clock, CommitAsync, Publish,
-            (resource, device) => DisconnectAsync(resource, device, logout: false), ExpireSubscriptionsAsync, UpdateKeepAlive, _grainKey, logger);
+            (resource, device) => DisconnectAsync(resource, device, logout: false, WebhookCause.TimedOut), ExpireSubscriptionsAsync, UpdateKeepAlive, _grainKey, logger);
         _wakeUpTriggers = new GrainWakeUps(this, _wakeUps, clock, UpdateWakeUps, _deadlines.RunAsync, logger);
 
         var subscriptions = subscriptionTable.ReadBySubscriberAsync(_grainKey, cancellationToken);
@@ -108,7 +111,7 @@ internal sealed class UserPresenceGrain(
     public async Task<PresenceSnapshot> SetStatusAsync(string resource, string status, string? ext)
     {
         _presence.ValidateStatus(resource, status, ext);
-        if (await CommitAsync(() => _presence.SetStatus(resource, status, ext, _devices.Has(resource))))
+        if (await CommitAsync(() => _presence.SetStatus(resource, status, ext, _devices.Has(resource)), WebhookCause.Rest))
         {
             logger.LogStatusChanged(_grainKey, resource, status, _presence.Version);
             Publish();
@@ -119,9 +122,9 @@ internal sealed class UserPresenceGrain(
     public Task<PresenceSnapshot> GetPresenceAsync() => Task.FromResult(Snapshot());
 
     /// <summary>Makes one change durable (false: nothing to change) and applies what follows from it. The caller publishes.</summary>
-    private async Task<bool> CommitAsync(Func<bool> change)
+    private async Task<bool> CommitAsync(Func<bool> change, WebhookCause cause = default)
     {
-        if (await _committer.CommitAsync(change, _wakeUpTriggers.UpdateReminderAsync) is not { } checkpoint)
+        if (await _committer.CommitAsync(change, _wakeUpTriggers.UpdateReminderAsync, cause) is not { } checkpoint)
             return false;
         Announce(_lifecycle.EndEvicted());
         PresenceMetrics.PresenceChanged(_app.Name);
@@ -258,7 +261,7 @@ internal sealed class UserPresenceGrain(
         _wakeUps.ExpectConnections(clock.GetUtcNow());
         await _wakeUpTriggers.SyncReminderAsync();
         // Every connection is a login, even onto a resource already online (a replaced connection, REST).
-        await CommitAsync(() => _presence.Connect(resource));
+        await CommitAsync(() => _presence.Connect(resource), WebhookCause.Connect(resource, replacing: _devices.Has(resource)));
         if (_devices.Other(resource, device) is { } replaced)
         {
             logger.LogDeviceReplaced(_grainKey, resource);
@@ -288,7 +291,10 @@ internal sealed class UserPresenceGrain(
         }
     }
 
-    public async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout)
+    public Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout) =>
+        DisconnectAsync(resource, device, logout, WebhookCause.Disconnect(logout));
+
+    private async Task<PresenceSnapshot> DisconnectAsync(string resource, IPresenceObserver device, bool logout, WebhookCause cause)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentNullException.ThrowIfNull(device);
@@ -304,7 +310,7 @@ internal sealed class UserPresenceGrain(
             KeepAliveAndReschedule();
             return Snapshot(); // online until the grace ends (UserDeadlines) or the device is back
         }
-        if (await CommitAsync(() => _presence.Disconnect(resource, logout)))
+        if (await CommitAsync(() => _presence.Disconnect(resource, logout), cause))
             Publish();
         await _wakeUpTriggers.TrySyncReminderAsync();
         return Snapshot();

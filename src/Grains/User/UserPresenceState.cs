@@ -1,3 +1,5 @@
+using Presence.Webhooks;
+
 namespace Presence.Grains;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Presence.Grains;
 /// not part of it — they live as rows in the subscription table, which scales to large watcher sets.
 /// </summary>
 [GenerateSerializer, Alias("presence.UserPresenceState")]
-internal sealed class UserPresenceState
+internal sealed class UserPresenceState : IWebhookEventCarrier
 {
     /// <summary>Resource (device) → its status and when that status last changed.</summary>
     [Id(0)]
@@ -36,6 +38,18 @@ internal sealed class UserPresenceState
     /// </summary>
     [Id(5)]
     public long SubscriptionRevision { get; set; }
+
+    /// <summary>
+    /// The webhook events of the change being written, for the storage to put in its outbox in the same commit; set
+    /// by <see cref="PresenceCommitter"/> for one write only. Not part of the stored state: a field Orleans' serializer
+    /// skips, behind an explicit interface member that System.Text.Json does not see.
+    /// </summary>
+    [NonSerialized]
+    private IReadOnlyList<WebhookEvent>? _pendingWebhooks;
+
+    IReadOnlyList<WebhookEvent>? IWebhookEventCarrier.PendingWebhooks => _pendingWebhooks;
+
+    public void SetPendingWebhooks(IReadOnlyList<WebhookEvent>? events) => _pendingWebhooks = events;
 
     public UserPresenceState Clone() => new()
     {

@@ -112,6 +112,11 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
             var chart = settings.ChartPath ?? Path.Combine(Cluster.LogDirectory, "chaos.png");
             report.SaveChart(chart);
             Log($"chart: {chart}");
+            if (settings.ChartPath is not null)
+                await File.WriteAllTextAsync(Path.ChangeExtension(chart, ".md"),
+                    $"Chaos run of {duration.TotalMinutes:0.0} min, seed {settings.Seed}, {settings.Sockets} sockets\n\n"
+                    + string.Join("\n", faults.Select(f => $"- {f.StartSeconds(origin):0} s: {f.What} (window {f.EndSeconds(origin) - f.StartSeconds(origin):0} s)"))
+                    + "\n\n```\n" + report.MinuteTable() + "```\n");
 
             // The ledger.
             var serverErrors = outcomes.Where(o => o.Status is >= 500 and not 503).ToList();
@@ -136,8 +141,11 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
                 outOfStep.AddRange(written.Where(u => told[u] != stored[u].Version).Select(u => $"{device.Username} reads {u} at v{told[u]}, stored v{stored[u].Version}"));
             }
             var band = OutsideTheBand(outcomes, faults, origin, duration);
-            Log($"{outcomes.Count} requests: {outcomes.Count(o => o.IsOk)} × 200, {outcomes.Count(o => o.IsServiceUnavailable)} × 503, "
-                + $"{outcomes.Count(o => !o.IsOk && !o.IsServiceUnavailable)} other; {devices.Sum(d => d.Reconnects)} socket reconnects; {lost.Count} lost writes");
+            var summary = $"{outcomes.Count} requests: {outcomes.Count(o => o.IsOk)} × 200, {outcomes.Count(o => o.IsServiceUnavailable)} × 503, "
+                + $"{outcomes.Count(o => !o.IsOk && !o.IsServiceUnavailable)} other; {devices.Sum(d => d.Reconnects)} socket reconnects; {lost.Count} lost writes";
+            Log(summary);
+            if (settings.ChartPath is not null)
+                await File.AppendAllTextAsync(Path.ChangeExtension(chart, ".md"), $"\n{summary}; {sentAhead.Count} versions sent ahead of the store; {outOfStep.Count} sockets out of step\n");
 
             Assert.True(serverErrors.Count == 0, $"{serverErrors.Count} answers were 5xx other than 503:\n{string.Join("\n", serverErrors.Take(20))}");
             Assert.True(unexpectedExits.Count == 0, $"processes exited by themselves: {string.Join("; ", unexpectedExits)}");

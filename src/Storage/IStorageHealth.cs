@@ -9,5 +9,8 @@ public interface IStorageHealth
     /// <summary>Short name of the backend, for probe output ("memory", "postgres").</summary>
     string Backend { get; }
 
+    /// <summary>Whether a call has found the storage unavailable since its last success (a cached "ready" is then stale).</summary>
+    bool IsKnownUnavailable => false;
+
     Task PingAsync(CancellationToken cancellationToken);
 }

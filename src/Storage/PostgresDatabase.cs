@@ -50,6 +50,9 @@ public sealed partial class PostgresDatabase : IAsyncDisposable, IDisposable
 
     public int BulkCommandTimeoutSeconds { get; }
 
+    /// <summary>Whether the last call that reached a verdict found the database unavailable (see <see cref="Unavailable"/>).</summary>
+    public bool IsUnavailable => _unavailable;
+
     /// <summary>
     /// What a call on this database throws in place of <paramref name="exception"/>, which <see cref="StorageErrors.MustTranslate"/>
     /// chose: an outage becomes <see cref="StorageUnavailableException"/> (<see cref="Unavailable"/>), a cancellation a plain

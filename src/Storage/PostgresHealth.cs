@@ -11,6 +11,8 @@ public sealed class PostgresHealth : IStorageHealth
 
     internal PostgresHealth(PostgresDatabase database) => _database = database;
 
+    public bool IsKnownUnavailable => _database.IsUnavailable;
+
     /// <summary>
     /// One round trip (<c>SELECT 1</c>) on the shared pool. Returns when the database answered; throws
     /// <see cref="StorageUnavailableException"/> when it did not within the connect and command timeouts (so a

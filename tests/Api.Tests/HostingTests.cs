@@ -41,17 +41,24 @@ public sealed class HostingTests(HostingTests.LoggingFactory factory) : IClassFi
             .ToArray();
         Assert.Equal(
         [
+            "DELETE /{org}/{app}/users/{username} DeleteUser",
+            "DELETE /{org}/{app}/users/{username}/contacts/users/{friend} RemoveContact",
             "DELETE /{org}/{app}/users/{username}/presence UnsubscribePresence",
             "GET /{org}/{app}/callbacks/storage/info CallbackStorageInfo",
             "GET /{org}/{app}/ping Ping",
+            "GET /{org}/{app}/users/{username} GetUser",
+            "GET /{org}/{app}/users/{username}/contacts/users ListContacts",
             "GET /{org}/{app}/users/{username}/presence/sublist GetSubscriptions",
             "GET /{org}/{app}/ws ConnectSocket",
             "POST /v4/openim/query_online_status QueryOnlineStatus",
             "POST /{org}/{app}/callbacks/storage/retry CallbackStorageRetry",
             "POST /{org}/{app}/token IssueToken",
+            "POST /{org}/{app}/users RegisterUsers",
+            "POST /{org}/{app}/users/{username}/contacts/users/{friend} AddContact",
             "POST /{org}/{app}/users/{username}/presence GetPresence",
             "POST /{org}/{app}/users/{username}/presence/{expiry} SubscribePresence",
             "POST /{org}/{app}/users/{username}/presence/{resource}/{status} SetPresence",
+            "PUT /{org}/{app}/users/{username}/password ChangePassword",
         ], operations.Where(o => !o.Contains("/health/", StringComparison.Ordinal)));
     }
 

@@ -48,6 +48,19 @@ public sealed class StorageReadinessHealthCheckTests
     }
 
     [Fact]
+    public async Task ACachedReady_IsDropped_OnceACallFoundTheStorageUnavailable()
+    {
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync()).Status);
+        _storage.Fail = true;
+        _storage.KnownUnavailable = true; // a grain's write met the outage
+
+        var result = await CheckAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Equal(2, _storage.Pings);
+    }
+
+    [Fact]
     public async Task AnUnavailableStorage_IsUnready()
     {
         _storage.Fail = true;
@@ -71,6 +84,10 @@ public sealed class StorageReadinessHealthCheckTests
         public bool Hang { get; set; }
 
         public bool Fail { get; set; }
+
+        public bool KnownUnavailable { get; set; }
+
+        public bool IsKnownUnavailable => KnownUnavailable;
 
         public async Task PingAsync(CancellationToken cancellationToken)
         {

@@ -38,6 +38,9 @@ public sealed class TerminatedBackendTests(PostgresFixture postgres, ITestOutput
                 var terminated = 0;
                 await Eventually.TrueAsync(async () =>
                 {
+                    // Activity is snapshotted once per transaction: take a fresh look each time.
+                    await using (var refresh = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", blocker, transaction))
+                        await refresh.ExecuteNonQueryAsync();
                     await using var terminate = new NpgsqlCommand(
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity " +
                         "WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%presence_subscriptions%' AND pid <> pg_backend_pid()",

@@ -7,7 +7,7 @@ namespace Presence.Silo;
 /// <summary>
 /// Ready only while the silo's storage answers a ping. One ping answers every probe for <see cref="CacheFor"/> (the
 /// kubelet's and a load balancer's probes share it), and a ping slower than <see cref="PingTimeout"/> counts as unready:
-/// the probe itself always answers well within its own timeout (the manifests give it longer), so a slow database does
+/// a call that meets an outage drops a cached "ready" at once; the probe itself always answers well within its own timeout (the manifests give it longer), so a slow database does
 /// not time out every silo's probe at once.
 /// </summary>
 internal sealed class StorageReadinessHealthCheck(IServiceProvider services, TimeProvider clock) : IHealthCheck
@@ -27,7 +27,10 @@ internal sealed class StorageReadinessHealthCheck(IServiceProvider services, Tim
         lock (_lock)
         {
             var now = clock.GetUtcNow();
-            if (_last is null || (_last.IsCompleted && now - _lastStartedAt >= CacheFor))
+            // A cached "ready" is dropped as soon as a call found the storage unavailable: readiness follows an outage at once.
+            var stale = _last is { IsCompleted: true } done
+                && (now - _lastStartedAt >= CacheFor || (storage.IsKnownUnavailable && done.Result.Status == HealthStatus.Healthy));
+            if (_last is null || stale)
             {
                 _lastStartedAt = now;
                 _last = PingAsync(storage);
